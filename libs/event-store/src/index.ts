@@ -1,0 +1,12 @@
+export * from './database';
+export * from './events';
+export * from './errors';
+export * from './event-store';
+export * from './pg-database';
+export * from './pglite-database';
+export * from './sql-event-store';
+export * from './migrations/index';
+export * from './migrations/migration-runner';
+export { toRecordedEvent, cursorOf, compareCursors, EVENT_COLUMNS } from './event-row.mapper';
+export type { EventRow } from './event-row.mapper';
+export { toSafeInteger } from './int8';
