@@ -1,0 +1,239 @@
+import type { Database, EventStore } from '@tessera/event-store';
+import type { MessageBus, Subscription } from '@tessera/messaging';
+import type { Gauge, Registry } from 'prom-client';
+import { errorMessage } from './batch-fold';
+import { ensureCheckpoint, readCheckpoint } from './checkpoint';
+import { publishDeadLetters } from './dead-letters';
+import { projectionLagGauge } from './lag-gauge';
+import { silentLogger, type ProjectionLogger } from './logger';
+import type { Projection } from './projection';
+import { runProjectionBatch } from './projection-batch';
+import { ensureProjectionTables } from './projection-sql';
+import { projectionStatus, type ProjectionStatus } from './projection-status';
+import { rebuildProjection } from './rebuild-projection';
+
+/** Options of the ProjectionRunner. */
+export interface ProjectionRunnerOptions {
+  db: Database;
+  store: EventStore;
+  projections: readonly Projection<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Wake-ups from the relay's topic and the dead-letter topic (DESIGN §3). */
+  bus?: MessageBus;
+  /** Any message on it means "the log has grown". */
+  identityEventsTopic?: string;
+  /** Where poison events are published; without it they are only recorded in the database. */
+  deadLetterTopic?: string;
+  /** Consumer group for the wake-up subscription (default `tessera-projections`). */
+  groupId?: string;
+  /** Events per batch (default 500). */
+  batchSize?: number;
+  /** Poll fallback when no notification arrives (default 500 ms). */
+  pollIntervalMs?: number;
+  logger?: ProjectionLogger;
+  /** Registers `tessera_projection_lag_events{projection}` here. */
+  metrics?: Registry;
+}
+
+const NOTIFY_CHANNEL = 'eventlog_appended';
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Keeps read models up to date from the log (DESIGN §4): pulls events by
+ * cursor, one transaction per batch with the checkpoint, wakes on NOTIFY or a
+ * bus message, polls otherwise. Several runners may run the same projections:
+ * they serialise on the checkpoint row.
+ */
+export class ProjectionRunner {
+  private readonly projections: readonly Projection<unknown>[];
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly log: ProjectionLogger;
+  private readonly lagGauge?: Gauge<'projection'>;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private wakeRequested = false;
+  private unlisten?: () => Promise<void>;
+  private subscription?: Subscription;
+  private lastLagAt = 0;
+
+  constructor(private readonly opts: ProjectionRunnerOptions) {
+    this.projections = opts.projections;
+    this.batchSize = opts.batchSize ?? 500;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 500;
+    this.log = opts.logger ?? silentLogger;
+    if (opts.metrics) this.lagGauge = projectionLagGauge(opts.metrics);
+  }
+
+  /**
+   * Creates the tables, rebuilds every projection whose stored version is not
+   * the code's (the old table answers meanwhile), subscribes to wake-ups and
+   * starts the loop. Resolves once the loop runs.
+   */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { db, store } = this.opts;
+    for (const p of this.projections) {
+      await db.transaction(async (tx) => {
+        await ensureProjectionTables(tx, p);
+        await ensureCheckpoint(tx, p);
+      });
+      const checkpoint = await readCheckpoint(db, p);
+      if (checkpoint && checkpoint.version !== p.version) {
+        this.log.info(
+          { projection: `${p.schema}.${p.name}`, from: checkpoint.version, to: p.version },
+          'projection version changed: rebuilding',
+        );
+        await rebuildProjection({ db, store, projection: p, logger: this.log, onlyIfVersionDiffers: true });
+      }
+    }
+    this.running = true;
+    await this.subscribeWakeUps();
+    this.loop = this.runLoop();
+  }
+
+  /** Stops the loop after the batch in flight and the wake-up subscriptions. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.unlisten?.().catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'unlisten failed'));
+    await this.subscription
+      ?.stop()
+      .catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'unsubscribe failed'));
+    this.unlisten = undefined;
+    this.subscription = undefined;
+  }
+
+  /** Runs batches until every projection has read up to the log head (tests and start-up). */
+  async catchUp(): Promise<void> {
+    for (const p of this.projections) {
+      await this.opts.db.transaction(async (tx) => {
+        await ensureProjectionTables(tx, p);
+        await ensureCheckpoint(tx, p);
+      });
+      for (;;) {
+        const result = await this.batch(p);
+        if (result.read === 0) break;
+      }
+    }
+    await this.publishPendingDeadLetters();
+    await this.refreshLag(true);
+  }
+
+  /** Status of every projection; also refreshes the lag gauge. */
+  async status(): Promise<ProjectionStatus[]> {
+    const statuses = await projectionStatus(this.opts.db, this.opts.store, this.projections);
+    for (const s of statuses) this.lagGauge?.set({ projection: `${s.schema}.${s.name}` }, s.lag);
+    return statuses;
+  }
+
+  /** Asks the loop to run now (a NOTIFY or a bus message arrived). */
+  private wake(): void {
+    this.wakeRequested = true;
+    this.wakeUp?.();
+  }
+
+  private async subscribeWakeUps(): Promise<void> {
+    try {
+      this.unlisten = await this.opts.db.listen(NOTIFY_CHANNEL, () => this.wake());
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, 'LISTEN unavailable: polling only');
+    }
+    const { bus, identityEventsTopic } = this.opts;
+    if (bus && identityEventsTopic) {
+      try {
+        this.subscription = await bus.subscribe(
+          identityEventsTopic,
+          { groupId: this.opts.groupId ?? 'tessera-projections' },
+          async () => this.wake(),
+        );
+      } catch (err) {
+        this.log.warn({ err: errorMessage(err) }, 'bus wake-up subscription failed: NOTIFY and polling only');
+      }
+    }
+  }
+
+  private async runLoop(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let busy = false;
+      try {
+        for (const p of this.projections) {
+          if (!this.running) break;
+          const result = await this.batch(p);
+          if (result.read >= this.batchSize) busy = true;
+        }
+        await this.publishPendingDeadLetters();
+        if (!busy) await this.refreshLag(false);
+        failures = 0;
+      } catch (err) {
+        failures++;
+        busy = false;
+        this.log.error({ err: errorMessage(err), failures }, 'projection batch failed; retrying');
+      }
+      if (!busy && this.running) {
+        const backoff =
+          failures === 0 ? this.pollIntervalMs : Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** failures);
+        await this.sleep(backoff);
+      }
+    }
+  }
+
+  private async batch(p: Projection<unknown>) {
+    const result = await runProjectionBatch(this.opts.db, this.opts.store, p, this.batchSize);
+    for (const poison of result.poisons) {
+      this.log.error(
+        {
+          projection: `${p.schema}.${p.name}`,
+          eventId: poison.event.id,
+          position: poison.event.position,
+          err: poison.error,
+        },
+        'poison event skipped and dead-lettered; projection degraded',
+      );
+    }
+    return result;
+  }
+
+  private async publishPendingDeadLetters(): Promise<void> {
+    const { bus, deadLetterTopic, db } = this.opts;
+    if (!bus || !deadLetterTopic) return;
+    for (const p of this.projections) {
+      try {
+        while ((await publishDeadLetters(db, p, bus, deadLetterTopic)) > 0);
+      } catch (err) {
+        // The table is the outbox: the next round publishes them (DESIGN §3, the bus may be down).
+        this.log.warn(
+          { projection: `${p.schema}.${p.name}`, err: errorMessage(err) },
+          'dead letters not published yet',
+        );
+      }
+    }
+  }
+
+  private async refreshLag(force: boolean): Promise<void> {
+    if (!this.lagGauge) return;
+    if (!force && Date.now() - this.lastLagAt < this.pollIntervalMs) return;
+    this.lastLagAt = Date.now();
+    await this.status();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.wakeRequested = false;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wakeUp = finish;
+    });
+  }
+}
