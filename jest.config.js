@@ -13,10 +13,8 @@ const swc = [
   },
 ];
 
-const libs = ['contracts', 'event-store', 'messaging', 'projections', 'telemetry', 'platform'];
-const moduleNameMapper = Object.fromEntries(
-  libs.map((lib) => [`^@tessera/${lib}$`, `<rootDir>/libs/${lib}/src`]),
-);
+const libs = ['contracts', 'event-store', 'messaging', 'projections', 'telemetry', 'platform', 'oauth', 'keys'];
+const moduleNameMapper = Object.fromEntries(libs.map((lib) => [`^@tessera/${lib}$`, `<rootDir>/libs/${lib}/src`]));
 
 const common = {
   rootDir: __dirname,
@@ -29,6 +27,8 @@ const common = {
 };
 
 module.exports = {
+  // jest-circus reads the timeout from the global config only; a project's testTimeout is ignored.
+  testTimeout: 180000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

@@ -1,0 +1,4 @@
+import { bootstrapService, loadConfig, runMain } from '@tessera/platform';
+import { AuthenticationAppModule } from './authentication.app-module';
+
+runMain(() => bootstrapService(AuthenticationAppModule, loadConfig('authentication')));

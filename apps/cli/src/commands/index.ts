@@ -1,0 +1,15 @@
+import { allProjections } from '../../../standalone/src/all-projections';
+import type { CliCommand } from '../cli-command';
+import { helpCommand } from './help.command';
+import { command as migrate } from './migrate.command';
+import { createProjectionsCommand } from './projections.command';
+import { command as relay } from './relay.command';
+
+/** Every `tessera` command, in the order `tessera help` lists them. */
+export const commands: readonly CliCommand[] = [
+  helpCommand(() => commands),
+  migrate,
+  // Every service's projections, so that `rebuild` knows them all.
+  createProjectionsCommand(allProjections),
+  relay,
+];

@@ -1,0 +1,5 @@
+export * from './config-error';
+export * from './config.types';
+export * from './load-config';
+export * from './secret';
+export { MEMORY_DATA_DIR } from './standalone-secrets';

@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** The repository root. */
+export const ROOT = join(__dirname, '..', '..');
+
+/** The compiled entry point of an app; `npm test` builds first (scripts/test.sh). */
+export function compiledMain(app: string): string {
+  const path = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+  return path;
+}
+
+/** A free TCP port on this machine. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Only the variables a child needs: nothing from the developer's shell (a
+ * stray DATABASE_URL or TESSERA_* would change what is tested).
+ */
+export function childEnv(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test' };
+  for (const [k, v] of Object.entries(vars)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** A spawned node process with its output collected. */
+export class SpawnedProcess {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; graceful: boolean }> {
+    if (!this.running) return { ...(await this.exited), graceful: true };
+    this.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const killed = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const result = await Promise.race([this.exited, killed]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      this.child.kill('SIGKILL');
+      return { ...(await this.exited), graceful: false };
+    }
+    return { ...result, graceful: true };
+  }
+
+  /** The output so far, for failure messages. */
+  output(): string {
+    return `--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`;
+  }
+}
+
+/** A JSON-or-text HTTP answer. */
+export interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** GET, or null when nothing answers. */
+export async function get(url: string): Promise<Answer | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+  } catch {
+    return null;
+  }
+}
+
+/** Polls `url` until `accept` holds, the process exits, or the deadline passes. */
+export async function waitFor(
+  proc: SpawnedProcess,
+  url: string,
+  accept: (a: Answer) => boolean,
+  timeoutMs = 60_000,
+): Promise<Answer> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Answer | null = null;
+  while (Date.now() < deadline) {
+    if (!proc.running) throw new Error(`process exited while waiting for ${url}\n${proc.output()}`);
+    last = await get(url);
+    if (last && accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `${url} did not answer as expected in ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${proc.output()}`,
+  );
+}
