@@ -13,6 +13,7 @@
 const { randomUUID } = require('node:crypto');
 const path = require('node:path');
 const { Client } = require('pg');
+const { benchDatabase } = require('./support');
 
 const lib = path.join(__dirname, '..', 'dist', 'libs', 'event-store', 'src');
 let es;
@@ -23,7 +24,6 @@ try {
   process.exit(2);
 }
 
-const ADMIN_URL = process.env.TESSERA_TEST_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const STREAMS_PER_BATCH = 100;
 const EVENTS_PER_STREAM = 10;
 const BATCH_EVENTS = STREAMS_PER_BATCH * EVENTS_PER_STREAM;
@@ -167,18 +167,13 @@ function print(results) {
 }
 
 async function benchPostgres() {
-  const name = `tessera_bench_${process.pid}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await benchDatabase('tessera_bench_es');
   const db = new es.PgDatabase({
-    connectionString: url.toString(),
+    connectionString: database.url,
     max: CONCURRENCY + 2,
     applicationName: 'event-store-bench',
   });
-  const rawClient = new Client({ connectionString: url.toString() });
+  const rawClient = new Client({ connectionString: database.url });
   try {
     await es.runMigrations(db);
     await rawClient.connect();
@@ -190,8 +185,7 @@ async function benchPostgres() {
   } finally {
     await rawClient.end().catch(() => undefined);
     await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -9,7 +9,7 @@
 'use strict';
 
 const { randomBytes, randomUUID } = require('node:crypto');
-const { Client } = require('pg');
+const { benchDatabase } = require('./support');
 const { Kafka, logLevel } = require('kafkajs');
 const { PgDatabase, SqlEventStore, runMigrations } = require('../dist/libs/event-store/src');
 const { KafkaBus, Relay, topicNames } = require('../dist/libs/messaging/src');
@@ -18,22 +18,7 @@ const rate = Number(process.argv[2] || 500);
 const seconds = Number(process.argv[3] || 20);
 const perTransaction = Math.max(1, Number(process.argv[4] || 1));
 const warmupMs = 1000;
-const adminUrl = (() => {
-  const u = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
-  u.pathname = '/postgres';
-  return u.toString();
-})();
 const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
-
-async function admin(sql) {
-  const c = new Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -48,11 +33,8 @@ function summary(label, values) {
 
 async function main() {
   const suffix = randomBytes(4).toString('hex');
-  const dbName = `tessera_bench_relay_${suffix}`;
-  await admin(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const db = new PgDatabase({ connectionString: url.toString(), max: 12, applicationName: 'relay-bench' });
+  const database = await benchDatabase('tessera_bench_relay');
+  const db = new PgDatabase({ connectionString: database.url, max: 12, applicationName: 'relay-bench' });
   const topic = topicNames(`bench${suffix}`).identityEvents;
   const relayBus = new KafkaBus({ brokers, clientId: 'relay-bench-relay' });
   const consumerBus = new KafkaBus({ brokers, clientId: 'relay-bench-consumer' });
@@ -159,7 +141,7 @@ async function main() {
       .catch(() => undefined);
     await k.disconnect().catch(() => undefined);
     await db.close();
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

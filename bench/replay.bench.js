@@ -6,12 +6,12 @@
 'use strict';
 const path = require('node:path');
 const { Client } = require('pg');
+const { benchDatabase } = require('./support');
 
 const dist = path.join(__dirname, '..', 'dist', 'libs');
 const { PgDatabase, SqlEventStore, runMigrations } = require(path.join(dist, 'event-store', 'src'));
 const { rebuildProjection } = require(path.join(dist, 'projections', 'src'));
 
-const ADMIN_URL = process.env.TESSERA_BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
 const PAGE = Number(process.env.BENCH_PAGE ?? 5000);
@@ -26,16 +26,6 @@ const counters = {
   keyOf: (e) => e.streamId,
   evolve: (s, e) => ({ count: (s ? s.count : 0) + 1, sum: (s ? s.sum : 0) + e.data.amount }),
 };
-
-async function admin(sql) {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function seed(store) {
   const perStream = Math.ceil(EVENTS / STREAMS);
@@ -102,11 +92,8 @@ async function replay(db, store) {
 }
 
 async function main() {
-  const name = `tessera_bench_replay_${process.pid}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = new PgDatabase({ connectionString: url.toString(), applicationName: 'bench-replay', max: 4 });
+  const database = await benchDatabase('tessera_bench_replay');
+  const db = new PgDatabase({ connectionString: database.url, applicationName: 'bench-replay', max: 4 });
   try {
     await runMigrations(db);
     const store = new SqlEventStore(db);
@@ -118,12 +105,12 @@ async function main() {
         throw new Error('events not visible to readAll after 120 s (a long transaction elsewhere?)');
       await new Promise((r) => setTimeout(r, 100));
     }
-    await rawRead(url.toString()); // warm the cache for both sides
+    await rawRead(database.url); // warm the cache for both sides
 
     const raws = [];
     const replays = [];
     for (let i = 0; i < RUNS; i++) {
-      raws.push(await rawRead(url.toString()));
+      raws.push(await rawRead(database.url));
       replays.push(await replay(db, store));
     }
     const [rows] = await db.query(
@@ -157,7 +144,7 @@ async function main() {
     );
   } finally {
     await db.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
   }
 }
 
