@@ -1,7 +1,6 @@
 export * from './cloud-event';
 export * from './message-bus';
 export * from './topics';
-export type { MessagingLogger } from './logger';
 export * from './log-event-mapping';
 export * from './in-process.bus';
 export * from './kafka.bus';

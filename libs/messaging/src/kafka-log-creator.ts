@@ -1,12 +1,12 @@
 import { logLevel, type logCreator } from 'kafkajs';
-import type { MessagingLogger } from './logger';
+import type { Logger } from '@tessera/telemetry';
 
 /**
  * Routes kafkajs's own log lines into our logger (warn and error only; the
  * client is set to WARN). Only kafkajs's message and a few scalar fields are
  * kept: never a message value (DESIGN §2, no secret in a log line).
  */
-export function kafkaLogCreator(logger: MessagingLogger): logCreator {
+export function kafkaLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, timestamp: _t, logger: _l, ...rest } = log as { message: string; [k: string]: unknown };

@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { CloudEvent } from './cloud-event';
 import { kafkaLogCreator } from './kafka-log-creator';
-import { noopLogger, type MessagingLogger } from './logger';
+import { noopLogger, type Logger } from '@tessera/telemetry';
 import type {
   MessageBus,
   MessageHandler,
@@ -15,7 +15,7 @@ import type {
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
-  logger?: MessagingLogger;
+  logger?: Logger;
   /** How long `isHealthy` waits for the broker (default 2,000 ms). */
   healthTimeoutMs?: number;
 }
@@ -30,7 +30,7 @@ const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
  */
 export class KafkaBus implements MessageBus {
   private readonly kafka: Kafka;
-  private readonly logger: MessagingLogger;
+  private readonly logger: Logger;
   private readonly healthTimeoutMs: number;
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;

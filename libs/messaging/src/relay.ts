@@ -2,8 +2,8 @@ import type { Database, EventStore, LogCursor, RecordedEvent, Session } from '@t
 import { LOG_START } from '@tessera/event-store';
 import type { Registry } from 'prom-client';
 import { toCloudEvent } from './log-event-mapping';
-import { noopLogger, type MessagingLogger } from './logger';
-import type { MessageBus } from './message-bus';
+import { noopLogger, type Logger } from '@tessera/telemetry';
+import type { MessageBus, OutgoingMessage } from './message-bus';
 import { relayMetrics, type RelayMetrics } from './relay-metrics';
 import { RELAY_CHECKPOINTS_DDL } from './relay.migration';
 
@@ -14,15 +14,21 @@ export interface RelayOptions {
   bus: MessageBus;
   /** Full topic name, normally `topicNames(prefix).identityEvents`. */
   topic: string;
-  /** Checkpoint row and lock name (default `identity-events`). */
+  /** Checkpoint row and lock name (default `identity-events`); each relay of a process needs its own. */
   name?: string;
+  /**
+   * Turns a log event into the message to publish, or null to skip it (its
+   * cursor still advances). Default: every event as its CloudEvent, keyed by
+   * stream id. A second relay uses it to publish integration events (DESIGN §3).
+   */
+  select?: (e: RecordedEvent) => OutgoingMessage | null;
   /** Events per readAll and per publish (default 500). */
   batchSize?: number;
   /** Poll fallback when no NOTIFY arrives (default 200 ms). */
   pollIntervalMs?: number;
   /** How often a standby tries to take the lock (default 1,000 ms). */
   lockRetryMs?: number;
-  logger?: MessagingLogger;
+  logger?: Logger;
   /** Called after each batch the bus acknowledged and the checkpoint stored. */
   onPublished?: (n: number, cursor: LogCursor) => void;
   /** Called when this relay becomes active (holds the lock) or goes back to standby. */
@@ -54,7 +60,7 @@ export class Relay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly lockRetryMs: number;
-  private readonly logger: MessagingLogger;
+  private readonly logger: Logger;
   private readonly metrics?: RelayMetrics;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -177,7 +183,9 @@ export class Relay {
 
   /** Kafka down delays delivery, never loses it (DESIGN §3): retry the same batch with backoff. */
   private async publishUntilAcked(session: Session, events: RecordedEvent[]): Promise<void> {
-    const messages = events.map((e) => ({ key: e.streamId, value: toCloudEvent(e) }));
+    const select = this.opts.select ?? defaultSelect;
+    const messages = events.map(select).filter((m): m is OutgoingMessage => m !== null);
+    if (messages.length === 0) return;
     for (let backoff = MIN_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
       if (!this.running) throw new Stopped();
       try {
@@ -236,6 +244,10 @@ export class Relay {
     this.isActive = active;
     this.opts.onActiveChange?.(active);
   }
+}
+
+function defaultSelect(e: RecordedEvent): OutgoingMessage {
+  return { key: e.streamId, value: toCloudEvent(e) };
 }
 
 function errorText(err: unknown): string {

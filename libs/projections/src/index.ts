@@ -5,6 +5,5 @@ export * from './rebuild-projection';
 export * from './read-through';
 export * from './dead-letters';
 export { type PoisonEvent, keyBatch, foldBatch, splitChanges } from './batch-fold';
-export { type ProjectionLogger } from './logger';
 export { projectionLagGauge } from './lag-gauge';
 export { type ProjectionHealth } from './checkpoint';

@@ -5,7 +5,7 @@ import { errorMessage } from './batch-fold';
 import { ensureCheckpoint, readCheckpoint } from './checkpoint';
 import { publishDeadLetters } from './dead-letters';
 import { projectionLagGauge } from './lag-gauge';
-import { silentLogger, type ProjectionLogger } from './logger';
+import { noopLogger, type Logger } from '@tessera/telemetry';
 import type { Projection } from './projection';
 import { runProjectionBatch } from './projection-batch';
 import { ensureProjectionTables } from './projection-sql';
@@ -29,7 +29,7 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Poll fallback when no notification arrives (default 500 ms). */
   pollIntervalMs?: number;
-  logger?: ProjectionLogger;
+  logger?: Logger;
   /** Registers `tessera_projection_lag_events{projection}` here. */
   metrics?: Registry;
 }
@@ -47,7 +47,7 @@ export class ProjectionRunner {
   private readonly projections: readonly Projection<unknown>[];
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
-  private readonly log: ProjectionLogger;
+  private readonly log: Logger;
   private readonly lagGauge?: Gauge<'projection'>;
   private running = false;
   private loop?: Promise<void>;
@@ -61,7 +61,7 @@ export class ProjectionRunner {
     this.projections = opts.projections;
     this.batchSize = opts.batchSize ?? 500;
     this.pollIntervalMs = opts.pollIntervalMs ?? 500;
-    this.log = opts.logger ?? silentLogger;
+    this.log = opts.logger ?? noopLogger;
     if (opts.metrics) this.lagGauge = projectionLagGauge(opts.metrics);
   }
 

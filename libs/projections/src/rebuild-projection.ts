@@ -1,7 +1,7 @@
 import { LOG_START, type Database, type EventStore, type LogCursor, type RecordedEvent } from '@tessera/event-store';
 import { ensureCheckpoint, readCheckpoint, resetCheckpoint } from './checkpoint';
 import { recordDeadLetters } from './dead-letters';
-import { silentLogger, type ProjectionLogger } from './logger';
+import { noopLogger, type Logger } from '@tessera/telemetry';
 import type { Projection } from './projection';
 import { cursorAfter, describePoison } from './projection-batch';
 import { createShadowTable, ensureProjectionTables, swapShadowIntoLive, tablesOf } from './projection-sql';
@@ -18,7 +18,7 @@ export interface RebuildOptions<S = unknown> {
   onProgress?: (done: number, total: number) => void;
   /** Rebuild only when the stored version differs from the code's (checked under the rebuild lock). */
   onlyIfVersionDiffers?: boolean;
-  logger?: ProjectionLogger;
+  logger?: Logger;
 }
 
 const TOTAL_REFRESH_MS = 2000;
@@ -63,7 +63,7 @@ async function withRebuildLock<S>(opts: RebuildOptions<S>, fn: () => Promise<voi
 async function rebuild<S>(opts: RebuildOptions<S>): Promise<void> {
   const { db, store, projection: p } = opts;
   const batchSize = opts.batchSize ?? 5000;
-  const log = opts.logger ?? silentLogger;
+  const log = opts.logger ?? noopLogger;
   await db.transaction(async (tx) => {
     await ensureProjectionTables(tx, p);
     await ensureCheckpoint(tx, p);
