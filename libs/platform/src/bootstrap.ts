@@ -1,8 +1,10 @@
 import { type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import formbody from '@fastify/formbody';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, createMetricsRegistry, NestLoggerAdapter, registerHttpMetrics } from '@tessera/telemetry';
 import { ConfigError, type ServiceConfig, type StandaloneConfig } from './config';
+import { rejectDuplicateJsonKeys } from './http/strict-json.parser';
 import { PlatformContextModule } from './platform-context.module';
 
 /** Largest request body accepted; larger ones get 413 (no endpoint needs more; limits abuse). */
@@ -11,9 +13,27 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** The address services listen on: all interfaces, as containers need. */
 export const LISTEN_HOST = '0.0.0.0';
 
-/** The Fastify adapter every app runs on, with the body limit (413 beyond it). */
+/**
+ * The Fastify adapter every app runs on (both modes, and test apps): the body
+ * limit (413 beyond it), Fastify's JSON parser and `@fastify/formbody` for the
+ * form-encoded OAuth endpoints, which keeps repeated keys as arrays so that a
+ * duplicated parameter can be rejected (RFC 6749 §3.1, §3.2).
+ */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const fastify = adapter.getInstance();
+  void fastify.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  // Registering one parser through useBodyParser stops Nest from adding its own JSON and
+  // form parsers at init, which would collide with formbody's.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  adapter.useBodyParser(
+    'application/json',
+    false,
+    { bodyLimit: BODY_LIMIT_BYTES },
+    // helper-7: a duplicated JSON member is a 400, not a silent last-wins (issue 3 "Bad input").
+    rejectDuplicateJsonKeys((req, body, done) => json(req, body.toString('utf8'), done)),
+  );
+  return adapter;
 }
 
 /**

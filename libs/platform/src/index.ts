@@ -7,3 +7,5 @@ export * from './platform-context.module';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './http/server-error.filter';
+export * from './http/admin-token.guard';
+export * from './http/strict-json.parser';

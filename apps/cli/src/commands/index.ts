@@ -1,6 +1,7 @@
 import { allProjections } from '../../../standalone/src/all-projections';
 import type { CliCommand } from '../cli-command';
 import { helpCommand } from './help.command';
+import { command as keys } from './keys.command';
 import { command as migrate } from './migrate.command';
 import { createProjectionsCommand } from './projections.command';
 import { command as relay } from './relay.command';
@@ -12,4 +13,5 @@ export const commands: readonly CliCommand[] = [
   // Every service's projections, so that `rebuild` knows them all.
   createProjectionsCommand(allProjections),
   relay,
+  keys,
 ];

@@ -55,6 +55,8 @@ export interface CliConfig extends CommonConfig {
   databaseUrl?: Secret<string>;
   dataDir: string;
   kafkaBrokers?: string[];
+  /** TESSERA_KEK when set (`tessera keys` needs it with DATABASE_URL; else see `loadStoredKek`). */
+  kek?: Secret<Buffer>;
 }
 
 /** Any loaded configuration. */

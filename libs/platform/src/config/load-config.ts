@@ -81,12 +81,14 @@ function loadStandalone(env: Env): StandaloneConfig {
 function loadCli(env: Env): CliConfig {
   const databaseUrl = read(env, 'DATABASE_URL');
   const brokers = read(env, 'KAFKA_BROKERS');
+  const kekRaw = read(env, 'TESSERA_KEK');
   return {
     kind: 'cli',
     mode: 'cli',
     databaseUrl: databaseUrl === undefined ? undefined : new Secret(parseDatabaseUrl(databaseUrl)),
     dataDir: parseDataDir(env),
     kafkaBrokers: brokers === undefined ? undefined : parseBrokers(brokers),
+    kek: kekRaw === undefined ? undefined : new Secret(parseKek(kekRaw)),
     ...common(env),
   };
 }
@@ -117,6 +119,11 @@ function common(env: Env): { logLevel: StandaloneConfig['logLevel']; topics: Top
 function parseDataDir(env: Env): string {
   const raw = read(env, 'TESSERA_DATA_DIR') ?? DEFAULT_DATA_DIR;
   return raw === MEMORY_DATA_DIR ? MEMORY_DATA_DIR : resolve(raw);
+}
+
+/** The standalone data dir's KEK (created at first use), for CLI commands working on that data dir. */
+export function loadStoredKek(dataDir: string): Secret<Buffer> {
+  return new Secret(storedKek(dataDir));
 }
 
 function storedKek(dataDir: string): Buffer {

@@ -1,0 +1,99 @@
+import { InvalidClientMetadataError, InvalidRedirectUriError } from '@tessera/oauth';
+import { TOKEN_EXCHANGE_GRANT, validateClientMetadata } from './client-metadata.validator';
+
+describe('validateClientMetadata (RFC 7591 §2)', () => {
+  it('applies the defaults: authorization_code, code, client_secret_basic, reference tokens', () => {
+    expect(validateClientMetadata({ redirect_uris: ['https://app.example/cb'] })).toEqual({
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: ['https://app.example/cb'],
+      scope: '',
+      token_endpoint_auth_method: 'client_secret_basic',
+      access_token_format: 'reference',
+    });
+  });
+
+  it('accepts a machine client with no redirect URIs and ignores unknown fields', () => {
+    const m = validateClientMetadata({
+      grant_types: ['client_credentials'],
+      scope: 'orders_read orders_write',
+      access_token_format: 'jwt',
+      client_name: 'billing',
+      software_id: 'ignored',
+    });
+    expect(m).toMatchObject({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      client_name: 'billing',
+    });
+    expect(m).not.toHaveProperty('software_id');
+  });
+
+  it.each([
+    ['a non-object body', []],
+    ['null', null],
+    ['an unknown grant type', { grant_types: ['password'] }],
+    ['grant_types not an array', { grant_types: 'client_credentials' }],
+    ['an empty grant_types', { grant_types: [] }],
+    ['duplicate grant types', { grant_types: ['client_credentials', 'client_credentials'] }],
+    ['a bad scope', { grant_types: ['client_credentials'], scope: 'a  b' }],
+    ['a scope of the wrong type', { grant_types: ['client_credentials'], scope: 42 }],
+    ['an unknown token format', { grant_types: ['client_credentials'], access_token_format: 'paseto' }],
+    ['an unknown auth method', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'tls_client_auth' }],
+    [
+      'private_key_jwt (not implemented)',
+      {
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: 'https://x/jwks',
+      },
+    ],
+    ['jwks with a secret method', { grant_types: ['client_credentials'], jwks: { keys: [] } }],
+    ['a public client_credentials client', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' }],
+    ['response_types without the code grant', { grant_types: ['client_credentials'], response_types: ['code'] }],
+    [
+      'a token_exchange_policy without the grant',
+      { grant_types: ['client_credentials'], token_exchange_policy: { api: 'read' } },
+    ],
+    [
+      'a token_exchange_policy that is not an object',
+      { grant_types: [TOKEN_EXCHANGE_GRANT], token_exchange_policy: ['api'] },
+    ],
+    [
+      'a token_exchange_policy with an empty scope',
+      { grant_types: [TOKEN_EXCHANGE_GRANT], token_exchange_policy: { api: '' } },
+    ],
+    ['a client_name that is not a string', { grant_types: ['client_credentials'], client_name: { x: 1 } }],
+  ])('rejects %s with invalid_client_metadata', (_case, body) => {
+    expect(() => validateClientMetadata(body)).toThrow(InvalidClientMetadataError);
+  });
+
+  it.each([
+    ['missing for authorization_code', {}],
+    ['not https', { redirect_uris: ['http://app.example/cb'] }],
+    ['with a fragment', { redirect_uris: ['https://app.example/cb#x'] }],
+    ['relative', { redirect_uris: ['/cb'] }],
+    ['a custom scheme', { redirect_uris: ['myapp://cb'] }],
+    ['with credentials', { redirect_uris: ['https://u:p@app.example/cb'] }],
+    ['on a machine client', { grant_types: ['client_credentials'], redirect_uris: ['https://app.example/cb'] }],
+    ['not strings', { redirect_uris: [1] }],
+  ])('rejects redirect URIs %s with invalid_redirect_uri', (_case, body) => {
+    expect(() => validateClientMetadata(body)).toThrow(InvalidRedirectUriError);
+  });
+
+  it('accepts loopback http redirect URIs exactly as given (RFC 8252 §7.3)', () => {
+    const uris = ['http://127.0.0.1:8080/cb', 'http://[::1]/cb', 'http://localhost:3000/cb?x=1'];
+    expect(validateClientMetadata({ redirect_uris: uris, token_endpoint_auth_method: 'none' }).redirect_uris).toEqual(
+      uris,
+    );
+  });
+
+  it('normalises a token_exchange_policy to distinct scopes per audience', () => {
+    const m = validateClientMetadata({
+      grant_types: [TOKEN_EXCHANGE_GRANT, 'client_credentials'],
+      token_exchange_policy: { 'https://orders.example': 'orders_read orders_read' },
+    });
+    expect(m.token_exchange_policy).toEqual({ 'https://orders.example': 'orders_read' });
+  });
+});

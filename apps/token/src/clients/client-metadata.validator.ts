@@ -1,0 +1,182 @@
+import type { AccessTokenFormat, ClientMetadata, TokenEndpointAuthMethod } from '@tessera/contracts';
+import { InvalidClientMetadataError, InvalidRedirectUriError, parseScope } from '@tessera/oauth';
+
+/** RFC 8693 §2.1 grant type. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** The grant types a client may register for. */
+export const SUPPORTED_GRANT_TYPES: readonly string[] = [
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  TOKEN_EXCHANGE_GRANT,
+];
+
+/** The token endpoint authentication methods Tessera implements (private_key_jwt: not yet, issue 3). */
+export const SUPPORTED_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+];
+
+const ACCESS_TOKEN_FORMATS: readonly AccessTokenFormat[] = ['reference', 'jwt'];
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const MAX_REDIRECT_URIS = 20;
+const MAX_STRING = 2000;
+
+function fail(description: string): never {
+  throw new InvalidClientMetadataError(description);
+}
+
+function stringList(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_STRING)) {
+    fail(`${field} must be an array of non-empty strings`);
+  }
+  if (new Set(value).size !== value.length) fail(`${field} has duplicate entries`);
+  return [...(value as string[])];
+}
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > MAX_STRING) fail(`${field} must be a string`);
+  return value;
+}
+
+/** RFC 7591 §2, RFC 8252 §7.3/§8.3, RFC 9700 §2.1: exact string, https or http on loopback, no fragment. */
+export function checkRedirectUri(uri: string): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new InvalidRedirectUriError(`redirect URI is not an absolute URI: ${uri}`);
+  }
+  if (uri.includes('#')) throw new InvalidRedirectUriError(`redirect URI must not have a fragment: ${uri}`);
+  if (url.username || url.password)
+    throw new InvalidRedirectUriError(`redirect URI must not carry credentials: ${uri}`);
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
+  throw new InvalidRedirectUriError(`redirect URI must be https, or http on a loopback address: ${uri}`);
+}
+
+function grantTypesOf(body: Record<string, unknown>): string[] {
+  // RFC 7591 §2: default ["authorization_code"].
+  const grantTypes =
+    body.grant_types === undefined ? ['authorization_code'] : stringList(body.grant_types, 'grant_types');
+  if (grantTypes.length === 0) fail('grant_types must not be empty');
+  const unsupported = grantTypes.filter((g) => !SUPPORTED_GRANT_TYPES.includes(g));
+  if (unsupported.length > 0) fail(`unsupported grant_types: ${unsupported.join(', ')}`);
+  return grantTypes;
+}
+
+function responseTypesOf(body: Record<string, unknown>, grantTypes: string[]): string[] {
+  const code = grantTypes.includes('authorization_code');
+  // RFC 7591 §2: default ["code"]; §2.1: response types and grant types must agree.
+  const responseTypes =
+    body.response_types === undefined ? (code ? ['code'] : []) : stringList(body.response_types, 'response_types');
+  if (responseTypes.some((r) => r !== 'code')) fail('only the "code" response type is supported');
+  if (code !== responseTypes.includes('code')) {
+    fail('response_types "code" goes with grant type authorization_code, and only with it');
+  }
+  return responseTypes;
+}
+
+function redirectUrisOf(body: Record<string, unknown>, grantTypes: string[]): string[] {
+  const needsRedirect = grantTypes.includes('authorization_code');
+  if (body.redirect_uris === undefined) {
+    if (needsRedirect) throw new InvalidRedirectUriError('redirect_uris is required for authorization_code');
+    return [];
+  }
+  if (!Array.isArray(body.redirect_uris) || !body.redirect_uris.every((u) => typeof u === 'string')) {
+    throw new InvalidRedirectUriError('redirect_uris must be an array of strings');
+  }
+  const uris = body.redirect_uris as string[];
+  if (needsRedirect && uris.length === 0) throw new InvalidRedirectUriError('redirect_uris must not be empty');
+  if (!needsRedirect && uris.length > 0) {
+    throw new InvalidRedirectUriError('redirect_uris are only for clients of the authorization_code grant');
+  }
+  if (uris.length > MAX_REDIRECT_URIS) throw new InvalidRedirectUriError('too many redirect_uris');
+  if (new Set(uris).size !== uris.length) throw new InvalidRedirectUriError('redirect_uris has duplicate entries');
+  uris.forEach(checkRedirectUri);
+  return [...uris];
+}
+
+function authMethodOf(body: Record<string, unknown>, grantTypes: string[]): TokenEndpointAuthMethod {
+  const method = body.token_endpoint_auth_method ?? 'client_secret_basic';
+  if (method === 'private_key_jwt') {
+    fail('token_endpoint_auth_method private_key_jwt is not supported yet');
+  }
+  if (typeof method !== 'string' || !SUPPORTED_AUTH_METHODS.includes(method as TokenEndpointAuthMethod)) {
+    fail(`token_endpoint_auth_method must be one of ${SUPPORTED_AUTH_METHODS.join(', ')}`);
+  }
+  if (method === 'none' && grantTypes.includes('client_credentials')) {
+    fail('a public client (token_endpoint_auth_method "none") cannot use client_credentials');
+  }
+  if (body.jwks !== undefined || body.jwks_uri !== undefined) {
+    fail('jwks and jwks_uri are only for private_key_jwt, which is not supported yet');
+  }
+  return method as TokenEndpointAuthMethod;
+}
+
+function scopeOf(body: Record<string, unknown>): string {
+  if (body.scope === undefined) return '';
+  const tokens = parseScope(body.scope);
+  if (tokens === null) fail('scope must be a space-separated list of scope tokens (RFC 6749 §3.3)');
+  return tokens.join(' ');
+}
+
+function accessTokenFormatOf(body: Record<string, unknown>): AccessTokenFormat {
+  const format = body.access_token_format ?? 'reference';
+  if (!ACCESS_TOKEN_FORMATS.includes(format as AccessTokenFormat)) {
+    fail(`access_token_format must be "reference" or "jwt"`);
+  }
+  return format as AccessTokenFormat;
+}
+
+function tokenExchangePolicyOf(
+  body: Record<string, unknown>,
+  grantTypes: string[],
+): Record<string, string> | undefined {
+  const policy = body.token_exchange_policy;
+  if (policy === undefined) return undefined;
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
+    fail('token_exchange_policy must be an object: audience → space-separated scopes');
+  }
+  if (!grantTypes.includes(TOKEN_EXCHANGE_GRANT)) {
+    fail(`token_exchange_policy requires the grant type ${TOKEN_EXCHANGE_GRANT}`);
+  }
+  const result: Record<string, string> = {};
+  for (const [audience, scopes] of Object.entries(policy as Record<string, unknown>)) {
+    if (audience.length === 0 || audience.length > MAX_STRING) fail('token_exchange_policy has an empty audience');
+    const tokens = parseScope(scopes);
+    if (tokens === null || tokens.length === 0) {
+      fail(`token_exchange_policy["${audience}"] must be a non-empty space-separated scope list`);
+    }
+    result[audience] = tokens.join(' ');
+  }
+  return result;
+}
+
+/**
+ * Validates RFC 7591 client metadata and applies its defaults (§2). Unknown
+ * fields are ignored (§2); a bad value throws `invalid_client_metadata`, a
+ * bad redirect URI `invalid_redirect_uri` (§3.2.2).
+ */
+export function validateClientMetadata(body: unknown): ClientMetadata {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) fail('the body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const grantTypes = grantTypesOf(b);
+  const metadata: ClientMetadata = {
+    grant_types: grantTypes,
+    response_types: responseTypesOf(b, grantTypes),
+    redirect_uris: redirectUrisOf(b, grantTypes),
+    scope: scopeOf(b),
+    token_endpoint_auth_method: authMethodOf(b, grantTypes),
+    access_token_format: accessTokenFormatOf(b),
+  };
+  const clientName = optionalString(b, 'client_name');
+  if (clientName !== undefined) metadata.client_name = clientName;
+  const policy = tokenExchangePolicyOf(b, grantTypes);
+  if (policy !== undefined) metadata.token_exchange_policy = policy;
+  return metadata;
+}

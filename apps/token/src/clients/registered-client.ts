@@ -1,0 +1,39 @@
+import type { AccessTokenFormat, ClientMetadata, TokenEndpointAuthMethod } from '@tessera/contracts';
+import type { ClientState } from './client.decider';
+
+/** A live client as the token endpoint needs it (what ClientDirectory and ClientAuthenticator return). */
+export interface RegisteredClient {
+  clientId: string;
+  /** Seconds since the epoch. */
+  issuedAt: number;
+  grantTypes: string[];
+  redirectUris: string[];
+  /** The scopes the client may request. */
+  scopes: string[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  accessTokenFormat: AccessTokenFormat;
+  /** audience → scopes obtainable for it by token exchange (RFC 8693); empty when none. */
+  tokenExchangePolicy: Record<string, string[]>;
+  clientName?: string;
+  /** The registered metadata as stored (RFC 7591 names). */
+  metadata: ClientMetadata;
+}
+
+/** The token endpoint's view of a folded client. */
+export function toRegisteredClient(state: ClientState): RegisteredClient {
+  const m = state.metadata;
+  const policy: Record<string, string[]> = {};
+  for (const [audience, scopes] of Object.entries(m.token_exchange_policy ?? {})) policy[audience] = scopes.split(' ');
+  return {
+    clientId: state.clientId,
+    issuedAt: state.issuedAt,
+    grantTypes: [...m.grant_types],
+    redirectUris: [...m.redirect_uris],
+    scopes: m.scope === '' ? [] : m.scope.split(' '),
+    tokenEndpointAuthMethod: m.token_endpoint_auth_method,
+    accessTokenFormat: m.access_token_format,
+    tokenExchangePolicy: policy,
+    ...(m.client_name !== undefined ? { clientName: m.client_name } : {}),
+    metadata: m,
+  };
+}

@@ -1,0 +1,33 @@
+import { serverMetadata } from './server-metadata';
+
+describe('serverMetadata (RFC 8414 §2, OIDC Discovery §3)', () => {
+  const doc = serverMetadata({
+    issuer: 'https://id.example.com',
+    scopes: ['openid', 'orders_read'],
+    grantTypes: ['client_credentials', 'refresh_token'],
+    authMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    signingAlgorithms: ['ES256'],
+  });
+
+  it('hangs every endpoint off the issuer', () => {
+    expect(doc).toMatchObject({
+      issuer: 'https://id.example.com',
+      authorization_endpoint: 'https://id.example.com/oauth/authorize',
+      token_endpoint: 'https://id.example.com/oauth/token',
+      jwks_uri: 'https://id.example.com/jwks',
+      registration_endpoint: 'https://id.example.com/oauth/register',
+      revocation_endpoint: 'https://id.example.com/oauth/revoke',
+      introspection_endpoint: 'https://id.example.com/oauth/introspect',
+      userinfo_endpoint: 'https://id.example.com/userinfo',
+    });
+  });
+
+  it('lists what is implemented, S256 only, and the RFC 9207 iss parameter', () => {
+    expect(doc.grant_types_supported).toEqual(['client_credentials', 'refresh_token']);
+    expect(doc.scopes_supported).toEqual(['openid', 'orders_read']);
+    expect(doc.code_challenge_methods_supported).toEqual(['S256']);
+    expect(doc.authorization_response_iss_parameter_supported).toBe(true);
+    expect(doc.introspection_endpoint_auth_methods_supported).not.toContain('none');
+    expect(doc.id_token_signing_alg_values_supported).toEqual(['ES256']);
+  });
+});

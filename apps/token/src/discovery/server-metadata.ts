@@ -1,0 +1,64 @@
+/** Inputs of the discovery document: what this deployment actually implements. */
+export interface ServerCapabilities {
+  issuer: string;
+  scopes: readonly string[];
+  grantTypes: readonly string[];
+  authMethods: readonly string[];
+  signingAlgorithms: readonly string[];
+}
+
+/** RFC 8414 §2 authorization server metadata, with the OpenID Connect Discovery 1.0 §3 members. */
+export interface ServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  registration_endpoint: string;
+  revocation_endpoint: string;
+  introspection_endpoint: string;
+  userinfo_endpoint: string;
+  scopes_supported: string[];
+  response_types_supported: string[];
+  response_modes_supported: string[];
+  grant_types_supported: string[];
+  token_endpoint_auth_methods_supported: string[];
+  revocation_endpoint_auth_methods_supported: string[];
+  introspection_endpoint_auth_methods_supported: string[];
+  id_token_signing_alg_values_supported: string[];
+  code_challenge_methods_supported: string[];
+  authorization_response_iss_parameter_supported: boolean;
+  subject_types_supported: string[];
+}
+
+/**
+ * Builds the metadata from the issuer (DESIGN §1: the public base URL; the
+ * same path layout in every mode, so every endpoint hangs off it).
+ */
+export function serverMetadata(c: ServerCapabilities): ServerMetadata {
+  const at = (path: string) => `${c.issuer}${path}`;
+  return {
+    issuer: c.issuer,
+    authorization_endpoint: at('/oauth/authorize'),
+    token_endpoint: at('/oauth/token'),
+    jwks_uri: at('/jwks'),
+    registration_endpoint: at('/oauth/register'),
+    revocation_endpoint: at('/oauth/revoke'),
+    introspection_endpoint: at('/oauth/introspect'),
+    userinfo_endpoint: at('/userinfo'),
+    scopes_supported: [...c.scopes],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: [...c.grantTypes],
+    token_endpoint_auth_methods_supported: [...c.authMethods],
+    // RFC 7009 §2.1: public clients may revoke their own tokens.
+    revocation_endpoint_auth_methods_supported: [...c.authMethods],
+    // RFC 7662 §2.1: introspection needs an authenticated caller.
+    introspection_endpoint_auth_methods_supported: c.authMethods.filter((m) => m !== 'none'),
+    id_token_signing_alg_values_supported: [...c.signingAlgorithms],
+    // RFC 9700 §2.1.1: PKCE with S256 only; plain is not offered.
+    code_challenge_methods_supported: ['S256'],
+    // RFC 9207 §3: `iss` in authorization responses (mix-up defence).
+    authorization_response_iss_parameter_supported: true,
+    subject_types_supported: ['public'],
+  };
+}

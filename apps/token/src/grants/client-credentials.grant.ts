@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidScopeError, parseScope } from '@tessera/oauth';
+import { CONFIG } from '@tessera/platform';
+import type { RegisteredClient } from '../clients/registered-client';
+import type { CommandMeta } from '../tokens/command-meta';
+import { type IssuedTokens, TokenIssuer } from '../tokens/token-issuer.service';
+import { SCOPE_REQUIREMENTS, type ScopeRequirements } from '../tokens/token-ports';
+import { resolveAudience } from './audience-policy';
+import type { Grant } from './grant';
+import type { FormParams } from './token-params';
+
+/** RFC 6749 §4.4: a machine client obtains a token for itself (sub = client id, RFC 9068 §2.2). */
+@Injectable()
+export class ClientCredentialsGrant implements Grant {
+  readonly grantType = 'client_credentials';
+
+  constructor(
+    private readonly issuer: TokenIssuer,
+    @Inject(SCOPE_REQUIREMENTS) private readonly scopes: ScopeRequirements,
+    @Inject(CONFIG) private readonly config: { issuer: string },
+  ) {}
+
+  async handle(params: FormParams, client: RegisteredClient, meta: CommandMeta): Promise<IssuedTokens> {
+    const scopes = this.requestedScopes(params, client);
+    await this.refuseUserClaims(scopes);
+    const audience = resolveAudience(
+      client,
+      [...params.all('resource'), ...params.all('audience')],
+      this.config.issuer,
+    );
+    // RFC 6749 §4.4.3: no refresh token for client credentials.
+    return this.issuer.issue({
+      clientId: client.clientId,
+      format: client.accessTokenFormat,
+      sub: client.clientId,
+      scopes,
+      audience: [audience],
+      meta,
+    });
+  }
+
+  /** RFC 6749 §3.3: ⊆ the registered scope; none asked → the registered scope. */
+  private requestedScopes(params: FormParams, client: RegisteredClient): string[] {
+    const raw = params.get('scope');
+    if (raw === undefined) return [...client.scopes];
+    const scopes = parseScope(raw);
+    if (scopes === null) throw new InvalidScopeError('scope is malformed');
+    const unknown = scopes.filter((s) => !client.scopes.includes(s));
+    if (unknown.length > 0) throw new InvalidScopeError(`scope not allowed for this client: ${unknown.join(' ')}`);
+    return scopes;
+  }
+
+  /** DESIGN §5: a machine client has no user claims, so a scope requiring claims cannot be granted. */
+  private async refuseUserClaims(scopes: string[]): Promise<void> {
+    const needing = (await this.scopes.get(scopes)).filter((s) => s.requiredClaims.length > 0);
+    if (needing.length > 0) {
+      const list = needing.map((s) => `${s.name} (${s.requiredClaims.join(', ')})`).join(', ');
+      throw new InvalidScopeError(`scopes requiring claims cannot be granted to a client: ${list}`);
+    }
+  }
+}

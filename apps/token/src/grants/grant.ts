@@ -1,0 +1,13 @@
+import type { RegisteredClient } from '../clients/registered-client';
+import type { IssuedTokens } from '../tokens/token-issuer.service';
+import type { CommandMeta } from '../tokens/command-meta';
+import type { FormParams } from './token-params';
+
+/** One grant type of the token endpoint (STYLE 7: each grant is its own file). */
+export interface Grant {
+  readonly grantType: string;
+  handle(params: FormParams, client: RegisteredClient, meta: CommandMeta): Promise<IssuedTokens>;
+}
+
+/** Injection token of the list of grants the token endpoint dispatches to. */
+export const GRANTS = Symbol('token:grants');

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { accessTokenStream } from '@tessera/contracts';
+import { ConcurrencyError, type EventStore } from '@tessera/event-store';
+import { EVENT_STORE } from '@tessera/platform';
+import { decideAccessToken, evolveAccessToken, type AccessTokenState } from '../tokens/access-token.decider';
+import type { CommandMeta } from '../tokens/command-meta';
+import { tokenHandle } from '../tokens/opaque-token';
+import { RefreshFamilies } from '../tokens/refresh-family.service';
+
+/**
+ * RFC 7009 §2.1: revokes an access or refresh token of the requesting client.
+ * `token_type_hint` is not trusted: the token is looked up as both kinds.
+ * An unknown token or one of another client changes nothing (§2.2: still 200).
+ */
+@Injectable()
+export class RevocationService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly families: RefreshFamilies,
+  ) {}
+
+  async revoke(token: string, clientId: string, meta: CommandMeta): Promise<void> {
+    const familyId = await this.families.familyOfToken(token);
+    // A refresh token: the family and every access token it issued, in one event (DESIGN §5).
+    if (familyId) return this.families.revoke(familyId, clientId, meta);
+    await this.revokeAccessToken(tokenHandle(token), clientId, meta);
+  }
+
+  private async revokeAccessToken(handle: string, clientId: string, meta: CommandMeta): Promise<void> {
+    const stream = accessTokenStream(handle);
+    for (;;) {
+      const events = await this.store.readStream(stream);
+      if (events.length === 0) return;
+      const state = events.reduce<AccessTokenState | null>(evolveAccessToken, null);
+      const decided = decideAccessToken(state, { type: 'RevokeAccessToken', clientId }, meta);
+      if (decided.length === 0) return;
+      try {
+        await this.store.append(stream, events.length, decided);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { accessTokenStream, refreshFamilyStream, TokenEvents } from '@tessera/contracts';
+import { ConcurrencyError, type EventStore } from '@tessera/event-store';
+import { InvalidGrantError } from '@tessera/oauth';
+import { EVENT_STORE } from '@tessera/platform';
+import type { RegisteredClient } from '../clients/registered-client';
+import type { CommandMeta } from './command-meta';
+import { generateOpaqueToken, REFRESH_TOKEN_PREFIX, tokenHandle } from './opaque-token';
+import { decideRefreshFamily, type RefreshFamilyCommand, refreshFamilyFrom } from './refresh-family.decider';
+import { RefreshTokenLookup } from './refresh-token.lookup';
+import { type IssuedTokens, TokenIssuer } from './token-issuer.service';
+
+/** Loads refresh families, decides and appends with the expected version (DESIGN §2). */
+@Injectable()
+export class RefreshFamilies {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly lookup: RefreshTokenLookup,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  /** The family id a refresh token value belongs to, or null. */
+  async familyOfToken(value: string): Promise<string | null> {
+    if (!value.startsWith(REFRESH_TOKEN_PREFIX)) return null;
+    return this.lookup.familyOf(tokenHandle(value));
+  }
+
+  /**
+   * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): spends the presented token
+   * and issues a new refresh token and access token in one append. A spent
+   * token presented again revokes the family and answers invalid_grant. Of
+   * two concurrent uses the append with the expected version lets one win;
+   * the loser re-reads, finds its token spent and is treated as replay.
+   */
+  async rotate(
+    value: string,
+    client: RegisteredClient,
+    scope: string[] | undefined,
+    meta: CommandMeta,
+  ): Promise<IssuedTokens> {
+    const familyId = await this.familyOfToken(value);
+    if (!familyId) throw new InvalidGrantError('refresh token is invalid');
+    const stream = refreshFamilyStream(familyId);
+    for (;;) {
+      const events = await this.store.readStream(stream);
+      const state = refreshFamilyFrom(events);
+      const nextRefresh = generateOpaqueToken('refresh');
+      const command: RefreshFamilyCommand = {
+        type: 'RotateRefreshToken',
+        presentedHandle: tokenHandle(value),
+        clientId: client.clientId,
+        scope,
+        refreshHandle: tokenHandle(nextRefresh),
+        accessTokenHandle: '',
+      };
+      // Decide once without the new access token to fail fast (invalid_grant, invalid_scope, reuse).
+      const decided = decideRefreshFamily(state, command, meta);
+      try {
+        if (decided[0]?.type === TokenEvents.refreshFamilyRevoked) {
+          await this.store.append(stream, events.length, decided);
+          throw new InvalidGrantError('refresh token was already used; its family is revoked');
+        }
+        if (!state) throw new InvalidGrantError('refresh token is invalid');
+        const granted = scope ?? state.scope;
+        const access = await this.issuer.mint({
+          clientId: client.clientId,
+          format: client.accessTokenFormat,
+          sub: state.sub,
+          scopes: granted,
+          audience: state.aud,
+          familyId,
+          meta,
+        });
+        const rotated = decideRefreshFamily(state, { ...command, accessTokenHandle: access.handle }, meta);
+        await this.store.appendMany([
+          { streamId: stream, expectedVersion: events.length, events: rotated },
+          { streamId: accessTokenStream(access.handle), expectedVersion: 0, events: [access.event] },
+        ]);
+        return {
+          access_token: access.value,
+          token_type: 'Bearer',
+          expires_in: access.expiresIn,
+          scope: granted.join(' '),
+          refresh_token: nextRefresh,
+        };
+      } catch (err) {
+        // Lost the race: read again; the token is now spent, so this becomes a replay.
+        if (err instanceof ConcurrencyError && err.streamId === stream) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** RFC 7009: revokes the family with every token it issued, if it belongs to this client. */
+  async revoke(familyId: string, clientId: string, meta: CommandMeta): Promise<void> {
+    const stream = refreshFamilyStream(familyId);
+    for (;;) {
+      const events = await this.store.readStream(stream);
+      const decided = decideRefreshFamily(
+        refreshFamilyFrom(events),
+        { type: 'RevokeRefreshFamily', clientId, reason: 'revoked_by_client' },
+        meta,
+      );
+      if (decided.length === 0) return;
+      try {
+        await this.store.append(stream, events.length, decided);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  accessTokenStream,
+  type AccessTokenFormat,
+  type AccessTokenIssuedData,
+  refreshFamilyStream,
+  TokenEvents,
+} from '@tessera/contracts';
+import type { AppendRequest, EventStore, NewEvent } from '@tessera/event-store';
+import { InvalidScopeError } from '@tessera/oauth';
+import { CONFIG, EVENT_STORE, type TesseraConfig } from '@tessera/platform';
+import { type CommandMeta, eventMetadata } from './command-meta';
+import { generateOpaqueToken, tokenHandle } from './opaque-token';
+import { decideRefreshFamily } from './refresh-family.decider';
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_FAMILY_TTL_SECONDS } from './token-lifetimes';
+import { ACCESS_TOKEN_SIGNER, type AccessTokenSigner, SCOPE_REQUIREMENTS, type ScopeRequirements } from './token-ports';
+
+/** What to issue (grant-independent, so the authorization_code grant of issue 5 reuses it). */
+export interface IssueRequest {
+  clientId: string;
+  format: AccessTokenFormat;
+  /** The resource owner, or the client id for client credentials (RFC 9068 §2.2). */
+  sub: string;
+  scopes: readonly string[];
+  /** The resource servers the token is for (RFC 8707); at least one. */
+  audience: readonly string[];
+  /** The subject's claims; each scope's required claims are taken from here (DESIGN §5). */
+  claims?: Readonly<Record<string, unknown>>;
+  /** Also start a refresh token family. */
+  refreshToken?: boolean;
+  meta: CommandMeta;
+}
+
+/** The token response fields (RFC 6749 §5.1). */
+export interface IssuedTokens {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+}
+
+/** An access token minted but not yet in the log. */
+export interface MintedAccessToken {
+  value: string;
+  handle: string;
+  event: NewEvent;
+  expiresIn: number;
+}
+
+/**
+ * Issues access tokens (reference or RFC 9068 JWT) and refresh families,
+ * appending their events in one transaction: a token exists only once the
+ * log has it, and the log never holds its value (DESIGN §2, §5).
+ */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CONFIG) private readonly config: Pick<TesseraConfig & { issuer: string }, 'issuer'>,
+    @Inject(ACCESS_TOKEN_SIGNER) private readonly signer: AccessTokenSigner,
+    @Inject(SCOPE_REQUIREMENTS) private readonly scopes: ScopeRequirements,
+  ) {}
+
+  /** Issues the tokens and appends their events; throws InvalidScopeError when a required claim is missing. */
+  async issue(request: IssueRequest): Promise<IssuedTokens> {
+    const access = await this.mint(request);
+    const appends: AppendRequest[] = [
+      { streamId: accessTokenStream(access.handle), expectedVersion: 0, events: [access.event] },
+    ];
+    let refreshToken: string | undefined;
+    if (request.refreshToken) {
+      refreshToken = generateOpaqueToken('refresh');
+      const familyId = String(access.event.data.familyId);
+      const { now } = request.meta;
+      const started = decideRefreshFamily(
+        null,
+        {
+          type: 'StartRefreshFamily',
+          data: {
+            familyId,
+            clientId: request.clientId,
+            sub: request.sub,
+            scope: request.scopes.join(' '),
+            aud: [...request.audience],
+            refreshHandle: tokenHandle(refreshToken),
+            accessTokenHandle: access.handle,
+            expiresAt: new Date(now.getTime() + REFRESH_FAMILY_TTL_SECONDS * 1000).toISOString(),
+          },
+        },
+        request.meta,
+      );
+      appends.push({ streamId: refreshFamilyStream(familyId), expectedVersion: 0, events: started });
+    }
+    await this.store.appendMany(appends);
+    return {
+      access_token: access.value,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      scope: request.scopes.join(' '),
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    };
+  }
+
+  /**
+   * Makes an access token and its `access-token.issued` event without
+   * appending (the refresh grant appends it with the rotation). A new family
+   * id is chosen when `refreshToken` is set and no `familyId` is given.
+   */
+  async mint(request: IssueRequest & { familyId?: string }): Promise<MintedAccessToken> {
+    if (request.audience.length === 0) throw new Error('an access token needs an audience (RFC 9068 §2.2)');
+    const claims = await this.requiredClaims(request.scopes, request.claims ?? {});
+    const { now } = request.meta;
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+    const jti = randomUUID();
+    const scope = request.scopes.join(' ');
+    const value =
+      request.format === 'jwt'
+        ? await this.signer.sign(
+            {
+              ...claims,
+              iss: this.config.issuer,
+              sub: request.sub,
+              aud: request.audience.length === 1 ? request.audience[0] : [...request.audience],
+              client_id: request.clientId,
+              scope,
+              jti,
+              iat,
+              exp,
+            },
+            { typ: 'at+jwt' }, // RFC 9068 §2.1
+          )
+        : generateOpaqueToken('access');
+    const handle = tokenHandle(value);
+    const familyId = request.familyId ?? (request.refreshToken ? randomUUID() : undefined);
+    const data: AccessTokenIssuedData = {
+      handle,
+      clientId: request.clientId,
+      sub: request.sub,
+      scope,
+      aud: [...request.audience],
+      format: request.format,
+      jti,
+      issuedAt: new Date(iat * 1000).toISOString(),
+      expiresAt: new Date(exp * 1000).toISOString(),
+      ...(familyId ? { familyId } : {}),
+    };
+    const event: NewEvent = {
+      type: TokenEvents.accessTokenIssued,
+      data: { ...data },
+      metadata: eventMetadata(request.meta),
+    };
+    return { value, handle, event, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+  }
+
+  /** DESIGN §5: a token for a scope carries the scope's required claims, or is not issued. */
+  private async requiredClaims(
+    scopes: readonly string[],
+    claims: Readonly<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
+    const picked: Record<string, unknown> = {};
+    for (const requirement of await this.scopes.get(scopes)) {
+      const missing = requirement.requiredClaims.filter((c) => claims[c] === undefined);
+      if (missing.length > 0) {
+        throw new InvalidScopeError(
+          `scope ${requirement.name} requires claims the subject lacks: ${missing.join(', ')}`,
+        );
+      }
+      for (const c of requirement.requiredClaims) picked[c] = claims[c];
+    }
+    return picked;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './key-encryption-key';
+export * from './signing-key-pair';
+export * from './sealed-signing-key';

@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './scope-string';
+export * from './client-credentials';
