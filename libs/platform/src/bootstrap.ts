@@ -30,7 +30,7 @@ export function createHttpAdapter(): FastifyAdapter {
     'application/json',
     false,
     { bodyLimit: BODY_LIMIT_BYTES },
-    // helper-7: a duplicated JSON member is a 400, not a silent last-wins (issue 3 "Bad input").
+    // A duplicated JSON member is a 400, not a silent last-wins (issue 3 "Bad input").
     rejectDuplicateJsonKeys((req, body, done) => json(req, body.toString('utf8'), done)),
   );
   return adapter;

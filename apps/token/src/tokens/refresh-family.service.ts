@@ -80,7 +80,7 @@ export class RefreshFamilies {
           access_token: access.value,
           token_type: 'Bearer',
           expires_in: access.expiresIn,
-          scope: granted.join(' '),
+          ...(granted.length > 0 ? { scope: granted.join(' ') } : {}),
           refresh_token: nextRefresh,
         };
       } catch (err) {

@@ -37,7 +37,8 @@ export interface IssuedTokens {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  scope: string;
+  /** Absent when no scope was granted (RFC 6749 §5.1: OPTIONAL). */
+  scope?: string;
   refresh_token?: string;
 }
 
@@ -98,7 +99,7 @@ export class TokenIssuer {
       access_token: access.value,
       token_type: 'Bearer',
       expires_in: access.expiresIn,
-      scope: request.scopes.join(' '),
+      ...(request.scopes.length > 0 ? { scope: request.scopes.join(' ') } : {}),
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
     };
   }

@@ -61,10 +61,27 @@ describe('HTTP edge: ServerErrorFilter and body limit', () => {
     expect(logged).toHaveLength(1);
   });
 
-  it('keeps a client error as it is', async () => {
+  it('answers a client error in the RFC 6749 shape, keeping its message as the description', async () => {
     const res = await app.inject({ method: 'GET', url: '/bad' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ message: 'missing parameter' });
+    expect(res.json()).toEqual({ error: 'invalid_request', error_description: 'missing parameter' });
+  });
+
+  it("answers an unparsable JSON body with invalid_request, not Fastify's own shape", async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('answers an unknown route with not_found', async () => {
+    const res = await app.inject({ method: 'GET', url: '/nowhere' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: 'not_found' });
   });
 
   it('accepts a body up to the limit and answers 413 beyond it', async () => {
