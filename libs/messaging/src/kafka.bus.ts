@@ -98,6 +98,8 @@ export class KafkaBus implements MessageBus {
     // offset after eachMessage returns); a throwing handler leaves it uncommitted and kafkajs
     // delivers it again.
     await consumer.run({
+      // Partitions are independent (ordering is per key): one slow partition must not hold the others' messages.
+      partitionsConsumedConcurrently: 3,
       eachMessage: async ({ topic: t, partition, message }) => {
         if (!message.value) return;
         const event = JSON.parse(message.value.toString('utf8')) as CloudEvent;
