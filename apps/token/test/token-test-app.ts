@@ -2,89 +2,103 @@ import { randomBytes } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Database, PgDatabase, runMigrations } from '@tessera/event-store';
-import { KafkaBus } from '@tessera/messaging';
+import { type Database, type EventStore, PgDatabase, runMigrations } from '@tessera/event-store';
+import { KafkaBus, type MessageBus, topicNames } from '@tessera/messaging';
 import {
   createHttpAdapter,
   DATABASE,
+  EVENT_STORE,
   loadConfig,
+  MESSAGE_BUS,
   PlatformContextModule,
   PlatformModule,
   topicSpecs,
 } from '@tessera/platform';
-import { createMetricsRegistry } from '@tessera/telemetry';
+import { createMetricsRegistry, noopLogger } from '@tessera/telemetry';
 import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from '../../../test/support/infra';
-import { ClientsModule } from '../src/clients/clients.module';
 import { tokenMigrations } from '../src/migrations';
 import { tokenProjections } from '../src/projections';
-import { ScopesModule } from '../src/scopes/scopes.module';
+import { TokenModule } from '../src/token.module';
 
 /** A light HTTP answer from Fastify's inject. */
 export interface Answer {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
   body: string;
-  json(): Record<string, unknown>;
+  json<T = Record<string, unknown>>(): T;
 }
 
-/** A token service app over the real HTTP stack (Fastify inject), in one mode. */
+/** The whole token service (TokenModule on the platform) over Fastify inject, in one mode. */
 export interface TokenTestApp {
+  app: NestFastifyApplication;
   adminToken: string;
+  issuer: string;
+  /** The key-encryption key the service runs with. */
+  kek: Buffer;
   db: Database;
-  request(opts: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }): Promise<Answer>;
+  store: EventStore;
+  bus: MessageBus;
+  revocationsTopic: string;
   /** A provider of the app (services under test). */
   get<T>(token: unknown): T;
+  request(opts: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }): Promise<Answer>;
+  /** POST an application/x-www-form-urlencoded body (repeated keys from arrays). */
+  form(url: string, form: Record<string, string | string[]>, headers?: Record<string, string>): Promise<Answer>;
+  /** A JSON request (no body when `payload` is undefined). */
+  json(method: string, url: string, payload: unknown, headers?: Record<string, string>): Promise<Answer>;
   close(): Promise<void>;
 }
 
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const ISSUER = 'https://issuer.example';
 
 /**
- * Boots ClientsModule + ScopesModule on the platform exactly as the token
- * service does (same HTTP adapter, same filters), in distributed mode on a
- * fresh PostgreSQL database + Kafka, or standalone on in-memory PGlite.
+ * Boots TokenModule on the platform exactly as the token service does (same
+ * HTTP adapter, filters and projections), in distributed mode on a fresh
+ * PostgreSQL database + Kafka under a unique topic prefix, or standalone on
+ * in-memory PGlite with the in-process bus.
  */
 export async function startTokenTestApp(mode: 'distributed' | 'standalone'): Promise<TokenTestApp> {
   const adminToken = `tsa_${randomBytes(32).toString('base64url')}`;
+  const kek = randomBytes(32);
   let testDb: TestDatabase | undefined;
   let config;
   if (mode === 'distributed') {
-    testDb = await createTestDatabase('tessera_int_clients');
+    testDb = await createTestDatabase('tessera_int_token');
     const pg = new PgDatabase({ connectionString: testDb.url });
     try {
       await runMigrations(pg, { migrations: tokenMigrations });
     } finally {
       await pg.close();
     }
-    const prefix = `int_clients_${uniqueSuffix()}`;
-    const bus = new KafkaBus({ brokers: kafkaBrokers, clientId: 'int-clients' });
+    const prefix = `int_token_${uniqueSuffix()}`;
+    const admin = new KafkaBus({ brokers: kafkaBrokers, clientId: 'int-token' });
     try {
-      await bus.ensureTopics(topicSpecs({ prefix, partitions: 1, retentionMs: 3_600_000 }));
+      await admin.ensureTopics(topicSpecs({ prefix, partitions: 1, retentionMs: 3_600_000 }));
     } finally {
-      await bus.close();
+      await admin.close();
     }
     config = loadConfig('token', {
       DATABASE_URL: testDb.url,
       KAFKA_BROKERS: kafkaBrokers.join(','),
-      TESSERA_KEK: randomBytes(32).toString('base64'),
+      TESSERA_KEK: kek.toString('base64'),
       TESSERA_ADMIN_TOKEN: adminToken,
       TESSERA_TOPIC_PREFIX: prefix,
-      TESSERA_ISSUER: 'https://issuer.example',
+      TESSERA_ISSUER: ISSUER,
     });
   } else {
     config = loadConfig('standalone', {
       TESSERA_DATA_DIR: 'memory',
+      TESSERA_KEK: kek.toString('base64'),
       TESSERA_ADMIN_TOKEN: adminToken,
-      TESSERA_ISSUER: 'https://issuer.example',
+      TESSERA_ISSUER: ISSUER,
     });
   }
 
   @Module({
     imports: [
-      PlatformContextModule.forRoot({ config, logger: silent, metrics: createMetricsRegistry(config.kind) }),
+      PlatformContextModule.forRoot({ config, logger: noopLogger, metrics: createMetricsRegistry(config.kind) }),
       PlatformModule.forRoot({ service: config.kind, projections: tokenProjections, migrations: tokenMigrations }),
-      ClientsModule,
-      ScopesModule,
+      TokenModule,
     ],
   })
   class TestRootModule {}
@@ -93,27 +107,46 @@ export async function startTokenTestApp(mode: 'distributed' | 'standalone'): Pro
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();
+  const send = async (opts: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    payload?: string;
+  }): Promise<Answer> => {
+    const res = await fastify.inject({ ...opts, method: opts.method as 'GET' });
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.body,
+      json: <T>() => JSON.parse(res.body) as T,
+    };
+  };
+  const withJson = (payload: unknown, headers: Record<string, string>) =>
+    payload === undefined || typeof payload === 'string'
+      ? { headers, payload: payload as string | undefined }
+      : { headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(payload) };
   return {
+    app,
     adminToken,
+    issuer: ISSUER,
+    kek,
     db: app.get<Database>(DATABASE),
-    get: <T>(token: unknown) => app.get(token as never) as T,
-    async request({ method, url, headers = {}, payload }) {
-      const res = await fastify.inject({
-        method: method as 'GET',
+    store: app.get<EventStore>(EVENT_STORE),
+    bus: app.get<MessageBus>(MESSAGE_BUS),
+    revocationsTopic: topicNames(config.topics.prefix).revocations,
+    get: <T>(token: unknown) => app.get(token as never, { strict: false }) as T,
+    request: ({ method, url, headers = {}, payload }) => send({ method, url, ...withJson(payload, headers) }),
+    form(url, form, headers = {}) {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
+      return send({
+        method: 'POST',
         url,
-        headers:
-          payload !== undefined && typeof payload !== 'string'
-            ? { 'content-type': 'application/json', ...headers }
-            : headers,
-        payload: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: body.toString(),
       });
-      return {
-        status: res.statusCode,
-        headers: res.headers,
-        body: res.body,
-        json: () => JSON.parse(res.body) as Record<string, unknown>,
-      };
     },
+    json: (method, url, payload, headers = {}) => send({ method, url, ...withJson(payload, headers) }),
     async close() {
       await app.close();
       await testDb?.drop();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { TokenEvents } from '@tessera/contracts';
 import { LOG_START } from '@tessera/event-store';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
-import { startTokenServiceTestApp, type TokenServiceTestApp } from '../../test/token-endpoint-test-app';
+import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app';
 import { TokenIssuer } from '../tokens/token-issuer.service';
 
 jest.setTimeout(120_000);
@@ -17,7 +17,7 @@ const basic = (id: string, secret: string) => ({
 const handleOf = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 describe.each(['distributed', 'standalone'] as const)('token endpoint (%s)', (mode) => {
-  let app: TokenServiceTestApp;
+  let app: TokenTestApp;
 
   async function registerClient(metadata: Record<string, unknown>): Promise<{ id: string; secret: string }> {
     const res = await app.json('POST', '/oauth/register', metadata, { authorization: `Bearer ${app.adminToken}` });
@@ -35,7 +35,7 @@ describe.each(['distributed', 'standalone'] as const)('token endpoint (%s)', (mo
   }
 
   beforeAll(async () => {
-    app = await startTokenServiceTestApp(mode);
+    app = await startTokenTestApp(mode);
   });
   afterAll(async () => {
     await app?.close();

@@ -1,29 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SIGNING_KEY_CREATED } from '@tessera/contracts';
-import { type Database, type EventStore, PgDatabase, runMigrations } from '@tessera/event-store';
+import type { Database, EventStore } from '@tessera/event-store';
 import { KeyEncryptionKey } from '@tessera/keys';
-import { KafkaBus } from '@tessera/messaging';
-import {
-  createHttpAdapter,
-  DATABASE,
-  EVENT_STORE,
-  loadConfig,
-  PlatformContextModule,
-  PlatformModule,
-  PROJECTION_RUNNER,
-  topicSpecs,
-} from '@tessera/platform';
+import { DATABASE, EVENT_STORE, PROJECTION_RUNNER } from '@tessera/platform';
 import type { ProjectionRunner } from '@tessera/projections';
-import { createMetricsRegistry } from '@tessera/telemetry';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from '../../../../test/support/infra';
-import { DiscoveryModule } from '../discovery/discovery.module';
-import { tokenMigrations } from '../migrations';
-import { tokenProjections } from '../projections';
-import { KeysModule } from './keys.module';
+import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app';
 import { SIGNING_KEY_SETTINGS, type SigningKeySettings } from './signing-key.settings';
 import { SigningKeys } from './signing-keys.service';
 import { SigningKeyVault } from './signing-key.vault';
@@ -36,83 +18,15 @@ jest.setTimeout(120_000);
 // publishes the next key while the old one stays, no private key in the log.
 
 const ISSUER = 'https://issuer.example';
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-interface Harness {
-  app: NestFastifyApplication;
-  kek: Buffer;
-  testDb?: TestDatabase;
-  get(url: string): Promise<{ status: number; headers: Record<string, unknown>; json: () => any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-async function start(mode: 'distributed' | 'standalone'): Promise<Harness> {
-  const kek = randomBytes(32);
-  let testDb: TestDatabase | undefined;
-  let config;
-  if (mode === 'distributed') {
-    testDb = await createTestDatabase('tessera_int_keys');
-    const pg = new PgDatabase({ connectionString: testDb.url });
-    try {
-      await runMigrations(pg, { migrations: tokenMigrations });
-    } finally {
-      await pg.close();
-    }
-    const prefix = `int_keys_${uniqueSuffix()}`;
-    const bus = new KafkaBus({ brokers: kafkaBrokers, clientId: 'int-keys' });
-    try {
-      await bus.ensureTopics(topicSpecs({ prefix, partitions: 1, retentionMs: 3_600_000 }));
-    } finally {
-      await bus.close();
-    }
-    config = loadConfig('token', {
-      DATABASE_URL: testDb.url,
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      TESSERA_KEK: kek.toString('base64'),
-      TESSERA_ADMIN_TOKEN: `tsa_${randomBytes(32).toString('base64url')}`,
-      TESSERA_TOPIC_PREFIX: prefix,
-      TESSERA_ISSUER: ISSUER,
-    });
-  } else {
-    config = loadConfig('standalone', {
-      TESSERA_DATA_DIR: 'memory',
-      TESSERA_KEK: kek.toString('base64'),
-      TESSERA_ADMIN_TOKEN: `tsa_${randomBytes(32).toString('base64url')}`,
-      TESSERA_ISSUER: ISSUER,
-    });
-  }
-
-  @Module({
-    imports: [
-      PlatformContextModule.forRoot({ config, logger: silent, metrics: createMetricsRegistry(config.kind) }),
-      PlatformModule.forRoot({ service: config.kind, projections: tokenProjections, migrations: tokenMigrations }),
-      KeysModule,
-      DiscoveryModule,
-    ],
-  })
-  class KeysTestModule {}
-
-  const app = await NestFactory.create<NestFastifyApplication>(KeysTestModule, createHttpAdapter(), { logger: false });
-  await app.init();
-  const fastify = app.getHttpAdapter().getInstance();
-  await fastify.ready();
-  return {
-    app,
-    kek,
-    testDb,
-    async get(url) {
-      const res = await fastify.inject({ method: 'GET', url });
-      return { status: res.statusCode, headers: res.headers, json: () => JSON.parse(res.body) };
-    },
-  };
-}
 
 describe.each(['distributed', 'standalone'] as const)('signing keys, /jwks and discovery (%s)', (mode) => {
-  let h: Harness;
+  let h: TokenTestApp;
   let db: Database;
   let store: EventStore;
   let runner: ProjectionRunner;
 
-  const jwks = async (): Promise<JSONWebKeySet> => (await h.get('/jwks')).json();
+  const jwks = async (): Promise<JSONWebKeySet> =>
+    (await h.request({ method: 'GET', url: '/jwks' })).json<JSONWebKeySet>();
   const kidsInJwks = async () => (await jwks()).keys.map((k) => k.kid).sort();
   const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid;
 
@@ -128,18 +42,17 @@ describe.each(['distributed', 'standalone'] as const)('signing keys, /jwks and d
     });
 
   beforeAll(async () => {
-    h = await start(mode);
+    h = await startTokenTestApp(mode);
     db = h.app.get(DATABASE);
     store = h.app.get(EVENT_STORE);
     runner = h.app.get(PROJECTION_RUNNER);
   });
   afterAll(async () => {
-    await h?.app.close();
-    await h?.testDb?.drop();
+    await h?.close();
   });
 
   it('creates a key at start, publishes it in /jwks, and signs tokens that verify against /jwks', async () => {
-    const res = await h.get('/jwks');
+    const res = await h.request({ method: 'GET', url: '/jwks' });
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
     const set: JSONWebKeySet = res.json();
@@ -222,7 +135,7 @@ describe.each(['distributed', 'standalone'] as const)('signing keys, /jwks and d
 
   it('serves both discovery documents from the issuer', async () => {
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-      const res = await h.get(path);
+      const res = await h.request({ method: 'GET', url: path });
       expect(res.status).toBe(200);
       expect(res.json()).toMatchObject({
         issuer: ISSUER,

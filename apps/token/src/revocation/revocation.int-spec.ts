@@ -3,7 +3,7 @@ import { TokenEvents } from '@tessera/contracts';
 import { LOG_START } from '@tessera/event-store';
 import { type CloudEvent, KafkaBus, type MessageBus, type Subscription } from '@tessera/messaging';
 import { kafkaBrokers, uniqueSuffix } from '../../../../test/support/infra';
-import { startTokenServiceTestApp, type TokenServiceTestApp } from '../../test/token-endpoint-test-app';
+import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app';
 import { TokenIssuer } from '../tokens/token-issuer.service';
 import { REVOCATION_EVENT_TYPE } from './revocation-message';
 
@@ -30,7 +30,7 @@ async function until<T>(probe: () => T | undefined, ms: number, what: string): P
 }
 
 describe.each(['distributed', 'standalone'] as const)('revocation (%s)', (mode) => {
-  let app: TokenServiceTestApp;
+  let app: TokenTestApp;
   let consumerBus: MessageBus;
   let subscription: Subscription;
   const received: { key: string | null; event: CloudEvent }[] = [];
@@ -62,7 +62,7 @@ describe.each(['distributed', 'standalone'] as const)('revocation (%s)', (mode) 
   const revocationsOf = (sub: string) => received.filter((r) => r.event.subject === sub);
 
   beforeAll(async () => {
-    app = await startTokenServiceTestApp(mode);
+    app = await startTokenTestApp(mode);
     consumerBus =
       mode === 'distributed' ? new KafkaBus({ brokers: kafkaBrokers, clientId: 'int-revocations' }) : app.bus;
     subscription = await consumerBus.subscribe(
