@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PgDatabase, runMigrations } from '@tessera/event-store';
-import { KafkaBus } from '@tessera/messaging';
-import { SERVICE_NAMES, topicSpecs } from '@tessera/platform';
+import { SERVICE_NAMES } from '@tessera/platform';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
-import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, kafkaBrokers, type TestDatabase } from '../support/infra';
+import { createPlatformFixture } from '../support/platform-fixture';
 import { childEnv, compiledMain, freePort, get, SpawnedProcess, waitFor } from './spawned-process';
 
 jest.setTimeout(180_000);
@@ -17,7 +16,7 @@ jest.setTimeout(180_000);
 
 const KEK = randomBytes(32).toString('base64');
 const ADMIN_TOKEN = `e2e-admin-${randomBytes(16).toString('hex')}`;
-const prefix = `e2e_platform_${uniqueSuffix()}`;
+let prefix: string;
 const running: SpawnedProcess[] = [];
 let db: TestDatabase;
 
@@ -43,19 +42,9 @@ function distributedEnv(port: number, overrides: Record<string, string | undefin
 const ready = (a: { status: number }) => a.status === 200;
 
 beforeAll(async () => {
-  db = await createTestDatabase('tessera_e2e_platform');
-  const pg = new PgDatabase({ connectionString: db.url });
-  try {
-    await runMigrations(pg, { migrations: allMigrations });
-  } finally {
-    await pg.close();
-  }
-  const bus = new KafkaBus({ brokers: kafkaBrokers, clientId: 'e2e-platform' });
-  try {
-    await bus.ensureTopics(topicSpecs({ prefix, partitions: 1, retentionMs: 3_600_000 }));
-  } finally {
-    await bus.close();
-  }
+  const fixture = await createPlatformFixture('e2e_platform', allMigrations);
+  db = fixture.database;
+  prefix = fixture.topicPrefix;
 });
 
 afterAll(async () => {

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PgDatabase, runMigrations } from '@tessera/event-store';
-import { KafkaBus } from '@tessera/messaging';
-import { topicSpecs } from '@tessera/platform';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
-import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from '../support/infra';
+import { kafkaBrokers, type TestDatabase } from '../support/infra';
+import { createPlatformFixture } from '../support/platform-fixture';
 import { childEnv, compiledMain, freePort, get, ROOT, SpawnedProcess, waitFor } from '../platform/spawned-process';
 
 jest.setTimeout(180_000);
@@ -15,7 +13,7 @@ jest.setTimeout(180_000);
 // discovery and /jwks; `tessera keys rotate` publishes a second key while the first stays.
 
 const KEK = randomBytes(32).toString('base64');
-const prefix = `e2e_keys_${uniqueSuffix()}`;
+let prefix: string;
 const running: SpawnedProcess[] = [];
 let db: TestDatabase;
 
@@ -37,19 +35,9 @@ function tessera(args: string[], env: Record<string, string>): Promise<{ code: n
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase('tessera_e2e_keys');
-  const pg = new PgDatabase({ connectionString: db.url });
-  try {
-    await runMigrations(pg, { migrations: allMigrations });
-  } finally {
-    await pg.close();
-  }
-  const bus = new KafkaBus({ brokers: kafkaBrokers, clientId: 'e2e-keys' });
-  try {
-    await bus.ensureTopics(topicSpecs({ prefix, partitions: 1, retentionMs: 3_600_000 }));
-  } finally {
-    await bus.close();
-  }
+  const fixture = await createPlatformFixture('e2e_keys', allMigrations);
+  db = fixture.database;
+  prefix = fixture.topicPrefix;
 });
 
 afterAll(async () => {

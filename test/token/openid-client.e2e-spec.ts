@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { PgDatabase, runMigrations } from '@tessera/event-store';
-import { KafkaBus, topicNames } from '@tessera/messaging';
-import { topicSpecs } from '@tessera/platform';
+import { topicNames } from '@tessera/messaging';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import * as oidc from 'openid-client';
 import { Client as PgClient } from 'pg';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
-import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from '../support/infra';
+import { kafkaBrokers, type TestDatabase } from '../support/infra';
+import { createPlatformFixture } from '../support/platform-fixture';
 import { childEnv, compiledMain, freePort, SpawnedProcess, waitFor } from '../platform/spawned-process';
 
 jest.setTimeout(180_000);
@@ -23,7 +22,7 @@ jest.setTimeout(180_000);
 const KEK = randomBytes(32).toString('base64');
 const ADMIN_TOKEN = `e2e-admin-${randomBytes(16).toString('hex')}`;
 const SCOPE = 'orders_write';
-const prefix = `e2e_oidc_${uniqueSuffix()}`;
+let prefix: string;
 const running: SpawnedProcess[] = [];
 let db: TestDatabase;
 
@@ -194,19 +193,9 @@ describe('openid-client against the distributed token service (PostgreSQL + Kafk
   const received: Array<{ key: string | null; value: Record<string, unknown> }> = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('tessera_e2e_oidc');
-    const pg = new PgDatabase({ connectionString: db.url });
-    try {
-      await runMigrations(pg, { migrations: allMigrations });
-    } finally {
-      await pg.close();
-    }
-    const bus = new KafkaBus({ brokers: kafkaBrokers, clientId: 'e2e-oidc' });
-    try {
-      await bus.ensureTopics(topicSpecs({ prefix, partitions: 1, retentionMs: 3_600_000 }));
-    } finally {
-      await bus.close();
-    }
+    const fixture = await createPlatformFixture('e2e_oidc', allMigrations);
+    db = fixture.database;
+    prefix = fixture.topicPrefix;
     const kafka = new Kafka({ brokers: kafkaBrokers, clientId: 'e2e-oidc-consumer', logLevel: logLevel.NOTHING });
     consumer = kafka.consumer({ groupId: `${prefix}-revocations` });
     await consumer.connect();

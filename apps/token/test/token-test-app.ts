@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Database, type EventStore, PgDatabase, runMigrations } from '@tessera/event-store';
-import { KafkaBus, type MessageBus, topicNames } from '@tessera/messaging';
+import type { Database, EventStore } from '@tessera/event-store';
+import { type MessageBus, topicNames } from '@tessera/messaging';
 import {
   createHttpAdapter,
   DATABASE,
@@ -12,10 +12,10 @@ import {
   MESSAGE_BUS,
   PlatformContextModule,
   PlatformModule,
-  topicSpecs,
 } from '@tessera/platform';
 import { createMetricsRegistry, noopLogger } from '@tessera/telemetry';
-import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from '../../../test/support/infra';
+import { kafkaBrokers, type TestDatabase } from '../../../test/support/infra';
+import { createPlatformFixture } from '../../../test/support/platform-fixture';
 import { tokenMigrations } from '../src/migrations';
 import { tokenProjections } from '../src/projections';
 import { TokenModule } from '../src/token.module';
@@ -63,20 +63,9 @@ export async function startTokenTestApp(mode: 'distributed' | 'standalone'): Pro
   let testDb: TestDatabase | undefined;
   let config;
   if (mode === 'distributed') {
-    testDb = await createTestDatabase('tessera_int_token');
-    const pg = new PgDatabase({ connectionString: testDb.url });
-    try {
-      await runMigrations(pg, { migrations: tokenMigrations });
-    } finally {
-      await pg.close();
-    }
-    const prefix = `int_token_${uniqueSuffix()}`;
-    const admin = new KafkaBus({ brokers: kafkaBrokers, clientId: 'int-token' });
-    try {
-      await admin.ensureTopics(topicSpecs({ prefix, partitions: 1, retentionMs: 3_600_000 }));
-    } finally {
-      await admin.close();
-    }
+    const fixture = await createPlatformFixture('int_token', tokenMigrations);
+    testDb = fixture.database;
+    const prefix = fixture.topicPrefix;
     config = loadConfig('token', {
       DATABASE_URL: testDb.url,
       KAFKA_BROKERS: kafkaBrokers.join(','),

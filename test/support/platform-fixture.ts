@@ -1,0 +1,38 @@
+import { type Migration, PgDatabase, runMigrations } from '@tessera/event-store';
+import { KafkaBus } from '@tessera/messaging';
+import { topicSpecs } from '@tessera/platform';
+import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from './infra';
+
+/** What a distributed-mode test runs against: a migrated throw-away database and its own topics. */
+export interface PlatformFixture {
+  database: TestDatabase;
+  /** TESSERA_TOPIC_PREFIX of this fixture's topics. */
+  topicPrefix: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database on the real PostgreSQL with the log's and the given
+ * services' migrations applied (what `tessera migrate` does), and the
+ * platform's topics on the real Kafka under a unique prefix.
+ */
+export async function createPlatformFixture(
+  name: string,
+  migrations: readonly Migration[] = [],
+): Promise<PlatformFixture> {
+  const database = await createTestDatabase(`tessera_${name}`);
+  const pg = new PgDatabase({ connectionString: database.url });
+  try {
+    await runMigrations(pg, { migrations });
+  } finally {
+    await pg.close();
+  }
+  const topicPrefix = `${name}_${uniqueSuffix()}`;
+  const bus = new KafkaBus({ brokers: kafkaBrokers, clientId: `test-${name}` });
+  try {
+    await bus.ensureTopics(topicSpecs({ prefix: topicPrefix, partitions: 1, retentionMs: 3_600_000 }));
+  } finally {
+    await bus.close();
+  }
+  return { database, topicPrefix, drop: () => database.drop() };
+}
