@@ -132,6 +132,30 @@ describe('each distributed service', () => {
   });
 });
 
+/** Does what the banner's "first token" lines say, with the admin token it printed. */
+async function followFirstTokenRecipe(stdout: string): Promise<void> {
+  const adminToken = /admin token: (tsa_[\w-]{43})/.exec(stdout)![1];
+  const register = /curl -s -X POST (\S+\/oauth\/register)/.exec(stdout)![1];
+  const tokenEndpoint = /grant_type=client_credentials (\S+\/oauth\/token)/.exec(stdout)![1];
+  const registered = await fetch(register, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_types: ['client_credentials'] }),
+  });
+  expect(registered.status).toBe(201);
+  const client = (await registered.json()) as { client_id: string; client_secret: string };
+  const issued = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  expect(issued.status).toBe(200);
+  expect(await issued.json()).toMatchObject({ access_token: expect.stringMatching(/^tsr_at_/), token_type: 'Bearer' });
+}
+
 describe('the standalone process', () => {
   it('boots in memory on PGlite and the in-process bus and is ready', async () => {
     const port = await freePort();
@@ -141,6 +165,7 @@ describe('the standalone process', () => {
     expect(proc.stdout).toContain(`issuer:      http://localhost:${port}`);
     expect(proc.stdout).toContain('data dir:    memory');
     expect(proc.stdout).toMatch(/admin token: tsa_[\w-]{43}/);
+    await followFirstTokenRecipe(proc.stdout);
     const metrics = await get(`http://127.0.0.1:${port}/metrics`);
     expect(metrics?.text).toMatch(/^process_cpu_user_seconds_total\{service="standalone"\} /m);
     expect((await proc.stop()).graceful).toBe(true);
