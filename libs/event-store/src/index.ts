@@ -5,6 +5,7 @@ export * from './event-store';
 export * from './pg-database';
 export * from './pglite-database';
 export * from './sql-event-store';
+export * from './group-commit-event-store';
 export * from './migrations/index';
 export * from './migrations/migration-runner';
 export { toRecordedEvent, cursorOf, compareCursors, EVENT_COLUMNS } from './event-row.mapper';

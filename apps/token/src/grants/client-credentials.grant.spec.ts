@@ -24,11 +24,14 @@ function grant() {
       return { access_token: 'x', token_type: 'Bearer' as const, expires_in: 900, scope: r.scopes.join(' ') };
     },
   } as unknown as TokenIssuer;
+  const lookups: (readonly string[])[] = [];
   const scopes = {
-    get: async (names: readonly string[]) =>
-      names.map((name) => ({ name, requiredClaims: name === 'orders_read' ? ['account_nr'] : [] })),
+    get: async (names: readonly string[]) => {
+      lookups.push(names);
+      return names.map((name) => ({ name, requiredClaims: name === 'orders_read' ? ['account_nr'] : [] }));
+    },
   };
-  return { issued, grant: new ClientCredentialsGrant(issuer, scopes, { issuer: ISSUER }) };
+  return { issued, lookups, grant: new ClientCredentialsGrant(issuer, scopes, { issuer: ISSUER }) };
 }
 
 describe('client_credentials grant (RFC 6749 §4.4, RFC 8707)', () => {
@@ -47,11 +50,24 @@ describe('client_credentials grant (RFC 6749 §4.4, RFC 8707)', () => {
     expect(issued[0].refreshToken).toBeUndefined();
   });
 
+  it('reads the scope catalogue once and hands the requirements to the issuer', async () => {
+    const { grant: g, issued, lookups } = grant();
+    await g.handle(parseFormParams({ scope: 'read write' }), client(), meta);
+    expect(lookups).toEqual([['read', 'write']]);
+    expect(issued[0].scopeRequirements).toEqual([
+      { name: 'read', requiredClaims: [] },
+      { name: 'write', requiredClaims: [] },
+    ]);
+  });
+
   it('refuses scopes beyond the registered ones and scopes requiring user claims', async () => {
-    const { grant: g } = grant();
+    const { grant: g, issued } = grant();
     await expect(g.handle(parseFormParams({ scope: 'admin' }), client(), meta)).rejects.toThrow(InvalidScopeError);
-    await expect(g.handle(parseFormParams({ scope: 'orders_read' }), client(), meta)).rejects.toThrow(/account_nr/);
+    await expect(g.handle(parseFormParams({ scope: 'orders_read' }), client(), meta)).rejects.toThrow(
+      /cannot be granted to a client: orders_read \(account_nr\)/,
+    );
     await expect(g.handle(parseFormParams({ scope: 'bad"scope' }), client(), meta)).rejects.toThrow(InvalidScopeError);
+    expect(issued).toEqual([]);
   });
 
   it('takes one allowed resource as the only audience; anything else is invalid_target', async () => {

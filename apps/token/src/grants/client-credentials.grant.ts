@@ -4,7 +4,7 @@ import { CONFIG } from '@tessera/platform';
 import type { RegisteredClient } from '../clients/registered-client';
 import type { CommandMeta } from '../tokens/command-meta';
 import { type IssuedTokens, TokenIssuer } from '../tokens/token-issuer.service';
-import { SCOPE_REQUIREMENTS, type ScopeRequirements } from '../tokens/token-ports';
+import { SCOPE_REQUIREMENTS, type ScopeRequirement, type ScopeRequirements } from '../tokens/token-ports';
 import { resolveAudience } from './audience-policy';
 import type { Grant } from './grant';
 import type { FormParams } from './token-params';
@@ -22,7 +22,9 @@ export class ClientCredentialsGrant implements Grant {
 
   async handle(params: FormParams, client: RegisteredClient, meta: CommandMeta): Promise<IssuedTokens> {
     const scopes = this.requestedScopes(params, client);
-    await this.refuseUserClaims(scopes);
+    // One catalogue read per request: the issuer takes these requirements instead of reading them again.
+    const scopeRequirements = await this.scopes.get(scopes);
+    refuseUserClaims(scopeRequirements);
     const audience = resolveAudience(
       client,
       [...params.all('resource'), ...params.all('audience')],
@@ -35,6 +37,7 @@ export class ClientCredentialsGrant implements Grant {
       sub: client.clientId,
       scopes,
       audience: [audience],
+      scopeRequirements,
       meta,
     });
   }
@@ -49,13 +52,13 @@ export class ClientCredentialsGrant implements Grant {
     if (unknown.length > 0) throw new InvalidScopeError(`scope not allowed for this client: ${unknown.join(' ')}`);
     return scopes;
   }
+}
 
-  /** DESIGN §5: a machine client has no user claims, so a scope requiring claims cannot be granted. */
-  private async refuseUserClaims(scopes: string[]): Promise<void> {
-    const needing = (await this.scopes.get(scopes)).filter((s) => s.requiredClaims.length > 0);
-    if (needing.length > 0) {
-      const list = needing.map((s) => `${s.name} (${s.requiredClaims.join(', ')})`).join(', ');
-      throw new InvalidScopeError(`scopes requiring claims cannot be granted to a client: ${list}`);
-    }
+/** DESIGN §5: a machine client has no user claims, so a scope requiring claims cannot be granted. */
+function refuseUserClaims(requirements: readonly ScopeRequirement[]): void {
+  const needing = requirements.filter((s) => s.requiredClaims.length > 0);
+  if (needing.length > 0) {
+    const list = needing.map((s) => `${s.name} (${s.requiredClaims.join(', ')})`).join(', ');
+    throw new InvalidScopeError(`scopes requiring claims cannot be granted to a client: ${list}`);
   }
 }

@@ -14,7 +14,13 @@ import { type CommandMeta, eventMetadata } from './command-meta';
 import { generateOpaqueToken, tokenHandle } from './opaque-token';
 import { decideRefreshFamily } from './refresh-family.decider';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_FAMILY_TTL_SECONDS } from './token-lifetimes';
-import { ACCESS_TOKEN_SIGNER, type AccessTokenSigner, SCOPE_REQUIREMENTS, type ScopeRequirements } from './token-ports';
+import {
+  ACCESS_TOKEN_SIGNER,
+  type AccessTokenSigner,
+  SCOPE_REQUIREMENTS,
+  type ScopeRequirement,
+  type ScopeRequirements,
+} from './token-ports';
 
 /** What to issue (grant-independent, so the authorization_code grant of issue 5 reuses it). */
 export interface IssueRequest {
@@ -29,6 +35,12 @@ export interface IssueRequest {
   claims?: Readonly<Record<string, unknown>>;
   /** Also start a refresh token family. */
   refreshToken?: boolean;
+  /**
+   * The scopes' requirements when the caller already looked them up for
+   * exactly `scopes` in this request (one catalogue read per issuance); read
+   * here when absent.
+   */
+  scopeRequirements?: readonly ScopeRequirement[];
   meta: CommandMeta;
 }
 
@@ -111,7 +123,8 @@ export class TokenIssuer {
    */
   async mint(request: IssueRequest & { familyId?: string }): Promise<MintedAccessToken> {
     if (request.audience.length === 0) throw new Error('an access token needs an audience (RFC 9068 §2.2)');
-    const claims = await this.requiredClaims(request.scopes, request.claims ?? {});
+    const requirements = request.scopeRequirements ?? (await this.scopes.get(request.scopes));
+    const claims = requiredClaims(requirements, request.claims ?? {});
     const { now } = request.meta;
     const iat = Math.floor(now.getTime() / 1000);
     const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
@@ -155,22 +168,20 @@ export class TokenIssuer {
     };
     return { value, handle, event, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
   }
+}
 
-  /** DESIGN §5: a token for a scope carries the scope's required claims, or is not issued. */
-  private async requiredClaims(
-    scopes: readonly string[],
-    claims: Readonly<Record<string, unknown>>,
-  ): Promise<Record<string, unknown>> {
-    const picked: Record<string, unknown> = {};
-    for (const requirement of await this.scopes.get(scopes)) {
-      const missing = requirement.requiredClaims.filter((c) => claims[c] === undefined);
-      if (missing.length > 0) {
-        throw new InvalidScopeError(
-          `scope ${requirement.name} requires claims the subject lacks: ${missing.join(', ')}`,
-        );
-      }
-      for (const c of requirement.requiredClaims) picked[c] = claims[c];
+/** DESIGN §5: a token for a scope carries the scope's required claims, or is not issued. */
+function requiredClaims(
+  requirements: readonly ScopeRequirement[],
+  claims: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const requirement of requirements) {
+    const missing = requirement.requiredClaims.filter((c) => claims[c] === undefined);
+    if (missing.length > 0) {
+      throw new InvalidScopeError(`scope ${requirement.name} requires claims the subject lacks: ${missing.join(', ')}`);
     }
-    return picked;
+    for (const c of requirement.requiredClaims) picked[c] = claims[c];
   }
+  return picked;
 }

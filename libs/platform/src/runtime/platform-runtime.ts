@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   type Database,
   type EventStore,
+  GroupCommitEventStore,
   type Migration,
   migrationPlan,
   PgDatabase,
@@ -84,7 +85,9 @@ export class PlatformRuntime {
     } else {
       bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `tessera-${config.kind}`, logger });
     }
-    const store = new SqlEventStore(db);
+    // Group commit: concurrent appends share one statement and one commit (issue 3 benchmark); each caller
+    // still returns only once its events are committed.
+    const store = new GroupCommitEventStore(new SqlEventStore(db));
     // Every process is a relay candidate; the advisory lock keeps one active (DESIGN §3).
     const relay = new Relay({ db, store, bus, topic: topics.identityEvents, logger, metrics });
     const runner = new ProjectionRunner({
