@@ -101,7 +101,7 @@ it('the distributed token service serves discovery and /jwks; `tessera keys rota
   const kid = /created and published signing key (\S+)/.exec(rotated.out)?.[1];
   expect(kid).toBeDefined();
   expect(rotated.out).not.toContain(KEK);
-  const after = await waitFor(proc, `${base}/jwks`, (a) => JSON.parse(a.text).keys.length === 2, 15_000);
+  const after = await waitFor(proc, `${base}/jwks`, (a) => JSON.parse(a.text).keys.length === 2, 45_000);
   const kids = (JSON.parse(after.text) as JSONWebKeySet).keys.map((k) => k.kid);
   expect(kids).toEqual(expect.arrayContaining([first.keys[0].kid, kid]));
 
