@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SERVICE_NAMES } from '@tessera/platform';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { createTestDatabase, kafkaBrokers, type TestDatabase } from '../support/infra';
-import { createPlatformFixture } from '../support/platform-fixture';
+import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
 import { childEnv, compiledMain, freePort, get, SpawnedProcess, waitFor } from './spawned-process';
 
 jest.setTimeout(180_000);
@@ -17,6 +17,7 @@ jest.setTimeout(180_000);
 const KEK = randomBytes(32).toString('base64');
 const ADMIN_TOKEN = `e2e-admin-${randomBytes(16).toString('hex')}`;
 let prefix: string;
+let fixture: PlatformFixture | undefined;
 const running: SpawnedProcess[] = [];
 let db: TestDatabase;
 
@@ -42,14 +43,14 @@ function distributedEnv(port: number, overrides: Record<string, string | undefin
 const ready = (a: { status: number }) => a.status === 200;
 
 beforeAll(async () => {
-  const fixture = await createPlatformFixture('e2e_platform', allMigrations);
+  fixture = await createPlatformFixture('e2e_platform', allMigrations);
   db = fixture.database;
   prefix = fixture.topicPrefix;
 });
 
 afterAll(async () => {
   await Promise.all(running.map((p) => p.stop(5000)));
-  await db?.drop();
+  await fixture?.drop();
 });
 
 describe('each distributed service', () => {

@@ -1,5 +1,6 @@
 import { type Migration, PgDatabase, runMigrations } from '@tessera/event-store';
-import { KafkaBus } from '@tessera/messaging';
+import { KafkaBus, topicNames } from '@tessera/messaging';
+import { Kafka, logLevel } from 'kafkajs';
 import { topicSpecs } from '@tessera/platform';
 import { createTestDatabase, kafkaBrokers, type TestDatabase, uniqueSuffix } from './infra';
 
@@ -14,7 +15,8 @@ export interface PlatformFixture {
 /**
  * A fresh database on the real PostgreSQL with the log's and the given
  * services' migrations applied (what `tessera migrate` does), and the
- * platform's topics on the real Kafka under a unique prefix.
+ * platform's topics on the real Kafka under a unique prefix; `drop()` removes
+ * both.
  */
 export async function createPlatformFixture(
   name: string,
@@ -34,5 +36,23 @@ export async function createPlatformFixture(
   } finally {
     await bus.close();
   }
-  return { database, topicPrefix, drop: () => database.drop() };
+  return {
+    database,
+    topicPrefix,
+    drop: async () => {
+      await database.drop();
+      await deleteTopics(Object.values(topicNames(topicPrefix)));
+    },
+  };
+}
+
+/** Test topics would pile up in a developer's broker run after run. */
+async function deleteTopics(topics: string[]): Promise<void> {
+  const admin = new Kafka({ brokers: kafkaBrokers, clientId: 'test-cleanup', logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { kafkaBrokers, type TestDatabase } from '../support/infra';
-import { createPlatformFixture } from '../support/platform-fixture';
+import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
 import { childEnv, compiledMain, freePort, get, ROOT, SpawnedProcess, waitFor } from '../platform/spawned-process';
 
 jest.setTimeout(180_000);
@@ -14,6 +14,7 @@ jest.setTimeout(180_000);
 
 const KEK = randomBytes(32).toString('base64');
 let prefix: string;
+let fixture: PlatformFixture | undefined;
 const running: SpawnedProcess[] = [];
 let db: TestDatabase;
 
@@ -35,14 +36,14 @@ function tessera(args: string[], env: Record<string, string>): Promise<{ code: n
 }
 
 beforeAll(async () => {
-  const fixture = await createPlatformFixture('e2e_keys', allMigrations);
+  fixture = await createPlatformFixture('e2e_keys', allMigrations);
   db = fixture.database;
   prefix = fixture.topicPrefix;
 });
 
 afterAll(async () => {
   await Promise.all(running.map((p) => p.stop(5000)));
-  await db?.drop();
+  await fixture?.drop();
 });
 
 async function checkDiscovery(base: string, issuer: string): Promise<JSONWebKeySet> {

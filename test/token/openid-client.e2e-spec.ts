@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { topicNames } from '@tessera/messaging';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import * as oidc from 'openid-client';
 import { Client as PgClient } from 'pg';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { kafkaBrokers, type TestDatabase } from '../support/infra';
-import { createPlatformFixture } from '../support/platform-fixture';
+import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
 import { childEnv, compiledMain, freePort, SpawnedProcess, waitFor } from '../platform/spawned-process';
 
 jest.setTimeout(180_000);
@@ -23,6 +23,7 @@ const KEK = randomBytes(32).toString('base64');
 const ADMIN_TOKEN = `e2e-admin-${randomBytes(16).toString('hex')}`;
 const SCOPE = 'orders_write';
 let prefix: string;
+let fixture: PlatformFixture | undefined;
 const running: SpawnedProcess[] = [];
 let db: TestDatabase;
 
@@ -39,7 +40,7 @@ function start(app: string, env: Record<string, string | undefined>): SpawnedPro
 
 afterAll(async () => {
   await Promise.all(running.map((p) => p.stop(5000)));
-  await db?.drop();
+  await fixture?.drop();
 });
 
 /** A scope without required claims, so a machine client may hold it (DESIGN §5). */
@@ -182,6 +183,40 @@ async function openidClientFlow(issuer: string): Promise<FlowResult> {
     error: 'invalid_client',
   });
 
+  // private_key_jwt (RFC 7523 §2.2, OIDC Core §9): registered with its public key only; openid-client signs
+  // a fresh assertion (iss = sub = client_id, aud, jti, exp) for every request.
+  expect(as.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+  expect(as.token_endpoint_auth_signing_alg_values_supported).toContain('ES256');
+  const clientKeys = await generateKeyPair('ES256', { extractable: true });
+  const pkjClient = await oidc.dynamicClientRegistration(
+    server,
+    {
+      client_name: 'e2e private_key_jwt',
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ ...(await exportJWK(clientKeys.publicKey)), alg: 'ES256', use: 'sig' }] },
+      scope: SCOPE,
+    },
+    oidc.PrivateKeyJwt(clientKeys.privateKey),
+    { ...insecure, initialAccessToken: ADMIN_TOKEN },
+  );
+  expect(pkjClient.clientMetadata().client_secret).toBeUndefined();
+  const pkjTokens = await oidc.clientCredentialsGrant(pkjClient, { scope: SCOPE });
+  expect(pkjTokens.access_token).toMatch(/^tsr_at_[A-Za-z0-9_-]{43}$/);
+  await oidc.tokenRevocation(pkjClient, pkjTokens.access_token);
+  // A key the client never registered: invalid_client.
+  const impostor = await oidc.discovery(
+    server,
+    pkjClient.clientMetadata().client_id,
+    undefined,
+    oidc.PrivateKeyJwt((await generateKeyPair('ES256')).privateKey),
+    insecure,
+  );
+  await expect(oidc.clientCredentialsGrant(impostor, { scope: SCOPE })).rejects.toMatchObject({
+    error: 'invalid_client',
+    status: 401,
+  });
+
   return {
     reference: { token: refTokens.access_token, clientId: refMeta.client_id },
     jwt: { token: jwt, clientId: jwtMeta.client_id },
@@ -193,7 +228,7 @@ describe('openid-client against the distributed token service (PostgreSQL + Kafk
   const received: Array<{ key: string | null; value: Record<string, unknown> }> = [];
 
   beforeAll(async () => {
-    const fixture = await createPlatformFixture('e2e_oidc', allMigrations);
+    fixture = await createPlatformFixture('e2e_oidc', allMigrations);
     db = fixture.database;
     prefix = fixture.topicPrefix;
     const kafka = new Kafka({ brokers: kafkaBrokers, clientId: 'e2e-oidc-consumer', logLevel: logLevel.NOTHING });

@@ -14,8 +14,8 @@ import {
   PlatformModule,
 } from '@tessera/platform';
 import { createMetricsRegistry, noopLogger } from '@tessera/telemetry';
-import { kafkaBrokers, type TestDatabase } from '../../../test/support/infra';
-import { createPlatformFixture } from '../../../test/support/platform-fixture';
+import { kafkaBrokers } from '../../../test/support/infra';
+import { createPlatformFixture, type PlatformFixture } from '../../../test/support/platform-fixture';
 import { tokenMigrations } from '../src/migrations';
 import { tokenProjections } from '../src/projections';
 import { TokenModule } from '../src/token.module';
@@ -60,14 +60,13 @@ const ISSUER = 'https://issuer.example';
 export async function startTokenTestApp(mode: 'distributed' | 'standalone'): Promise<TokenTestApp> {
   const adminToken = `tsa_${randomBytes(32).toString('base64url')}`;
   const kek = randomBytes(32);
-  let testDb: TestDatabase | undefined;
+  let fixture: PlatformFixture | undefined;
   let config;
   if (mode === 'distributed') {
-    const fixture = await createPlatformFixture('int_token', tokenMigrations);
-    testDb = fixture.database;
+    fixture = await createPlatformFixture('int_token', tokenMigrations);
     const prefix = fixture.topicPrefix;
     config = loadConfig('token', {
-      DATABASE_URL: testDb.url,
+      DATABASE_URL: fixture.database.url,
       KAFKA_BROKERS: kafkaBrokers.join(','),
       TESSERA_KEK: kek.toString('base64'),
       TESSERA_ADMIN_TOKEN: adminToken,
@@ -138,7 +137,7 @@ export async function startTokenTestApp(mode: 'distributed' | 'standalone'): Pro
     json: (method, url, payload, headers = {}) => send({ method, url, ...withJson(payload, headers) }),
     async close() {
       await app.close();
-      await testDb?.drop();
+      await fixture?.drop();
     },
   };
 }
