@@ -7,7 +7,13 @@ export const ClientEvents = {
 } as const;
 
 /** Client authentication methods at the token endpoint (RFC 7591 §2). */
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+/** A public JSON Web Key as registered in `jwks` (RFC 7517 §4; never private members). */
+export interface PublicJwk {
+  kty: string;
+  [member: string]: unknown;
+}
 
 /** Tessera's own metadata: the format of the access tokens a client receives (DESIGN §5). */
 export type AccessTokenFormat = 'reference' | 'jwt';
@@ -27,6 +33,10 @@ export interface ClientMetadata {
   access_token_format: AccessTokenFormat;
   /** audience → space-separated scopes obtainable for it by token exchange (RFC 8693). */
   token_exchange_policy?: Record<string, string>;
+  /** private_key_jwt: the client's public keys, inline (RFC 7591 §2); exclusive with `jwks_uri`. */
+  jwks?: { keys: PublicJwk[] };
+  /** private_key_jwt: where the client publishes its public keys (RFC 7591 §2). */
+  jwks_uri?: string;
 }
 
 /** `client.registered`: a client was created by dynamic registration (RFC 7591). */
@@ -53,6 +63,28 @@ export interface ClientSecretRotatedData {
 /** `client.deleted`: the client was deprovisioned (RFC 7592 §2.3). */
 export interface ClientDeletedData {
   clientId: string;
+}
+
+/**
+ * Wire type of the single-use record of a client assertion's `jti` (RFC 7523 §3 item 7),
+ * in stream `clientassertion-<sha256(client_id + jti)>`; a second append at version 0 is a replay.
+ */
+export const ClientAssertionEvents = {
+  used: 'client.assertion-used',
+} as const;
+
+/** `client.assertion-used`: a private_key_jwt assertion was accepted once. No assertion, no jti in clear. */
+export interface ClientAssertionUsedData {
+  clientId: string;
+  /** base64url(SHA-256(client_id + jti)). */
+  jtiHash: string;
+  /** The assertion's `exp` (seconds since the epoch): after it, the record is no longer needed. */
+  expiresAt: number;
+}
+
+/** The stream id recording one use of a client assertion, by its `jtiHash`. */
+export function clientAssertionStream(jtiHash: string): string {
+  return `clientassertion-${jtiHash}`;
 }
 
 /** The stream id of a client. */

@@ -7,7 +7,12 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
 export type PresentedClientCredentials =
   | { method: 'client_secret_basic'; clientId: string; clientSecret: string }
   | { method: 'client_secret_post'; clientId: string; clientSecret: string }
-  | { method: 'none'; clientId: string };
+  | { method: 'none'; clientId: string }
+  /** RFC 7523 §2.2: `client_id` is optional here; the assertion's `sub` names the client. */
+  | { method: 'private_key_jwt'; clientId: string | undefined; clientAssertion: string };
+
+/** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
+export const JWT_BEARER_CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** RFC 6749 Appendix B: application/x-www-form-urlencoded decoding ('+' is a space); null if malformed. */
 export function formUrlDecode(value: string): string | null {
@@ -59,6 +64,16 @@ export function presentedClientCredentials(
   const basic = parseBasicAuthorization(headers['authorization']);
   const bodyId = single(form, 'client_id');
   const bodySecret = single(form, 'client_secret');
+  const assertionType = single(form, 'client_assertion_type');
+  const assertion = single(form, 'client_assertion');
+  if (assertionType !== undefined || assertion !== undefined) {
+    if (basic || bodySecret !== undefined) throw new InvalidRequestError('more than one client authentication method');
+    if (assertionType !== JWT_BEARER_CLIENT_ASSERTION_TYPE || !assertion) {
+      // RFC 7521 §4.2: an unusable assertion is invalid_client, like a wrong secret.
+      throw new InvalidClientError('unsupported or missing client assertion', false);
+    }
+    return { method: 'private_key_jwt', clientId: bodyId === '' ? undefined : bodyId, clientAssertion: assertion };
+  }
   if (basic) {
     if (bodySecret !== undefined) throw new InvalidRequestError('more than one client authentication method');
     if (bodyId !== undefined && bodyId !== basic.clientId) {

@@ -1,6 +1,14 @@
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '@tessera/oauth';
 import { TOKEN_EXCHANGE_GRANT, validateClientMetadata } from './client-metadata.validator';
 
+const pkj = { grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' };
+const ecKey = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+  y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+};
+
 describe('validateClientMetadata (RFC 7591 §2)', () => {
   it('applies the defaults: authorization_code, code, client_secret_basic, reference tokens', () => {
     expect(validateClientMetadata({ redirect_uris: ['https://app.example/cb'] })).toEqual({
@@ -41,14 +49,12 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
     ['a scope of the wrong type', { grant_types: ['client_credentials'], scope: 42 }],
     ['an unknown token format', { grant_types: ['client_credentials'], access_token_format: 'paseto' }],
     ['an unknown auth method', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'tls_client_auth' }],
-    [
-      'private_key_jwt (not implemented)',
-      {
-        grant_types: ['client_credentials'],
-        token_endpoint_auth_method: 'private_key_jwt',
-        jwks_uri: 'https://x/jwks',
-      },
-    ],
+    ['private_key_jwt with both jwks and jwks_uri', { ...pkj, jwks: { keys: [ecKey] }, jwks_uri: 'https://x/jwks' }],
+    ['private_key_jwt with neither jwks nor jwks_uri', pkj],
+    ['private_key_jwt with a private key in jwks', { ...pkj, jwks: { keys: [{ ...ecKey, d: 'secret' }] } }],
+    ['private_key_jwt with a symmetric key', { ...pkj, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }],
+    ['private_key_jwt with empty jwks', { ...pkj, jwks: { keys: [] } }],
+    ['private_key_jwt with an http jwks_uri', { ...pkj, jwks_uri: 'http://keys.example/jwks' }],
     ['jwks with a secret method', { grant_types: ['client_credentials'], jwks: { keys: [] } }],
     ['a public client_credentials client', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' }],
     ['response_types without the code grant', { grant_types: ['client_credentials'], response_types: ['code'] }],
@@ -80,6 +86,16 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
     ['not strings', { redirect_uris: [1] }],
   ])('rejects redirect URIs %s with invalid_redirect_uri', (_case, body) => {
     expect(() => validateClientMetadata(body)).toThrow(InvalidRedirectUriError);
+  });
+
+  it('accepts private_key_jwt with inline public jwks or an https / loopback jwks_uri (RFC 7591 §2)', () => {
+    expect(validateClientMetadata({ ...pkj, jwks: { keys: [ecKey] } })).toMatchObject({
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [ecKey] },
+    });
+    for (const uri of ['https://keys.example/jwks', 'http://127.0.0.1:9999/jwks']) {
+      expect(validateClientMetadata({ ...pkj, jwks_uri: uri }).jwks_uri).toBe(uri);
+    }
   });
 
   it('accepts loopback http redirect URIs exactly as given (RFC 8252 §7.3)', () => {

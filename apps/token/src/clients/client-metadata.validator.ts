@@ -1,4 +1,4 @@
-import type { AccessTokenFormat, ClientMetadata, TokenEndpointAuthMethod } from '@tessera/contracts';
+import type { AccessTokenFormat, ClientMetadata, PublicJwk, TokenEndpointAuthMethod } from '@tessera/contracts';
 import { InvalidClientMetadataError, InvalidRedirectUriError, parseScope } from '@tessera/oauth';
 
 /** RFC 8693 §2.1 grant type. */
@@ -12,12 +12,23 @@ export const SUPPORTED_GRANT_TYPES: readonly string[] = [
   TOKEN_EXCHANGE_GRANT,
 ];
 
-/** The token endpoint authentication methods Tessera implements (private_key_jwt: not yet, issue 3). */
+/** The token endpoint authentication methods Tessera implements (issue 3 §1). */
 export const SUPPORTED_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
   'client_secret_basic',
   'client_secret_post',
+  'private_key_jwt',
   'none',
 ];
+
+/** Whether a client of this method holds a client secret (the others: keys, or nothing). */
+export function usesClientSecret(method: TokenEndpointAuthMethod): boolean {
+  return method === 'client_secret_basic' || method === 'client_secret_post';
+}
+
+// JWK members that carry private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2).
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const ASYMMETRIC_KTYS = new Set(['EC', 'RSA', 'OKP']);
+const MAX_JWKS_KEYS = 10;
 
 const ACCESS_TOKEN_FORMATS: readonly AccessTokenFormat[] = ['reference', 'jwt'];
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -103,19 +114,61 @@ function redirectUrisOf(body: Record<string, unknown>, grantTypes: string[]): st
 
 function authMethodOf(body: Record<string, unknown>, grantTypes: string[]): TokenEndpointAuthMethod {
   const method = body.token_endpoint_auth_method ?? 'client_secret_basic';
-  if (method === 'private_key_jwt') {
-    fail('token_endpoint_auth_method private_key_jwt is not supported yet');
-  }
   if (typeof method !== 'string' || !SUPPORTED_AUTH_METHODS.includes(method as TokenEndpointAuthMethod)) {
     fail(`token_endpoint_auth_method must be one of ${SUPPORTED_AUTH_METHODS.join(', ')}`);
   }
   if (method === 'none' && grantTypes.includes('client_credentials')) {
     fail('a public client (token_endpoint_auth_method "none") cannot use client_credentials');
   }
-  if (body.jwks !== undefined || body.jwks_uri !== undefined) {
-    fail('jwks and jwks_uri are only for private_key_jwt, which is not supported yet');
+  if (method !== 'private_key_jwt' && (body.jwks !== undefined || body.jwks_uri !== undefined)) {
+    fail('jwks and jwks_uri are only for private_key_jwt');
   }
   return method as TokenEndpointAuthMethod;
+}
+
+/** RFC 7591 §2: inline public keys; private members and symmetric keys are refused. */
+function jwksOf(value: unknown): { keys: PublicJwk[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('jwks must be a JWK Set object');
+  const keys = (value as Record<string, unknown>).keys;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_JWKS_KEYS) {
+    fail(`jwks.keys must be an array of 1 to ${MAX_JWKS_KEYS} keys`);
+  }
+  const result = keys.map((key): PublicJwk => {
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) fail('jwks.keys must hold JWK objects');
+    const jwk = key as Record<string, unknown>;
+    if (typeof jwk.kty !== 'string' || !ASYMMETRIC_KTYS.has(jwk.kty)) fail('jwks keys must be EC, RSA or OKP keys');
+    if (PRIVATE_JWK_MEMBERS.some((m) => m in jwk)) fail('jwks must hold public keys only (no private members)');
+    if (JSON.stringify(jwk).length > 8192) fail('a jwks key is too large');
+    return { ...jwk, kty: jwk.kty };
+  });
+  return { keys: result };
+}
+
+/** RFC 7591 §2: https, or http on a loopback address (local development and tests). */
+function jwksUriOf(value: unknown): string {
+  if (typeof value !== 'string' || value.length > MAX_STRING) fail('jwks_uri must be a string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail('jwks_uri must be an absolute URL');
+  }
+  if (url.username || url.password || value.includes('#')) fail('jwks_uri must not carry credentials or a fragment');
+  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) fail('jwks_uri must be https (or http on a loopback address)');
+  return value;
+}
+
+/** private_key_jwt needs exactly one of `jwks` and `jwks_uri` (RFC 7591 §2: MUST NOT both). */
+function keysOf(
+  body: Record<string, unknown>,
+  method: TokenEndpointAuthMethod,
+): Pick<ClientMetadata, 'jwks' | 'jwks_uri'> {
+  if (method !== 'private_key_jwt') return {};
+  const hasJwks = body.jwks !== undefined;
+  const hasUri = body.jwks_uri !== undefined;
+  if (hasJwks === hasUri) fail('private_key_jwt needs exactly one of jwks and jwks_uri');
+  return hasJwks ? { jwks: jwksOf(body.jwks) } : { jwks_uri: jwksUriOf(body.jwks_uri) };
 }
 
 function scopeOf(body: Record<string, unknown>): string {
@@ -178,5 +231,6 @@ export function validateClientMetadata(body: unknown): ClientMetadata {
   if (clientName !== undefined) metadata.client_name = clientName;
   const policy = tokenExchangePolicyOf(b, grantTypes);
   if (policy !== undefined) metadata.token_exchange_policy = policy;
+  Object.assign(metadata, keysOf(b, metadata.token_endpoint_auth_method));
   return metadata;
 }

@@ -12,7 +12,7 @@ import {
   hashSecret,
   secretMatches,
 } from './client-credentials.crypto';
-import { validateClientMetadata } from './client-metadata.validator';
+import { usesClientSecret, validateClientMetadata } from './client-metadata.validator';
 
 /** RFC 7591 §3.2.1 / RFC 7592 §3 client information response. */
 export type ClientInformation = ClientMetadata & {
@@ -55,7 +55,7 @@ export class ClientRegistrationService {
   async register(body: unknown, meta: CommandMeta): Promise<ClientInformation> {
     const metadata = validateClientMetadata(body);
     const clientId = generateClientId();
-    const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : generateSecret();
+    const secret = usesClientSecret(metadata.token_endpoint_auth_method) ? generateSecret() : undefined;
     const registrationToken = generateSecret();
     const state = await this.db.transaction(async (tx) => {
       const events = decide(null, { type: 'RegisterClient', clientId, metadata }, meta);
@@ -103,8 +103,9 @@ export class ClientRegistrationService {
       const metadata = validateClientMetadata(
         typeof body === 'object' && body !== null && !Array.isArray(body) ? fields : body,
       );
-      if ((metadata.token_endpoint_auth_method === 'none') !== (state.metadata.token_endpoint_auth_method === 'none')) {
-        throw new InvalidRequestError('a client cannot switch between public and confidential');
+      const before = state.metadata.token_endpoint_auth_method;
+      if (usesClientSecret(metadata.token_endpoint_auth_method) !== usesClientSecret(before)) {
+        throw new InvalidRequestError('a client cannot switch between secret and non-secret authentication');
       }
       const next = await this.apply(tx, state, { type: 'UpdateClient', metadata }, meta);
       return this.information(next, await this.reissueToken(tx, clientId));
@@ -171,7 +172,7 @@ export class ClientRegistrationService {
       client_id: state.clientId,
       ...(secret !== undefined ? { client_secret: secret } : {}),
       // RFC 7591 §3.2.1: 0 = the secret does not expire.
-      ...(state.metadata.token_endpoint_auth_method !== 'none' ? { client_secret_expires_at: 0 } : {}),
+      ...(usesClientSecret(state.metadata.token_endpoint_auth_method) ? { client_secret_expires_at: 0 } : {}),
       client_id_issued_at: state.issuedAt,
       ...state.metadata,
       registration_access_token: registrationToken,

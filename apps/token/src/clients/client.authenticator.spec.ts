@@ -1,4 +1,5 @@
 import { InvalidClientError, InvalidRequestError } from '@tessera/oauth';
+import type { ClientAssertionVerifier } from './client-assertion.verifier';
 import type { ClientDirectory } from './client.directory';
 import { ClientAuthenticator } from './client.authenticator';
 import type { ClientSecretStore } from './client-secret.store';
@@ -32,7 +33,12 @@ const secrets = {
       ? { secretHash: id === 'public1' ? null : hashSecret(`secret-of-${id}`), registrationTokenHash: hashSecret('r') }
       : null,
 } as unknown as ClientSecretStore;
-const auth = new ClientAuthenticator(directory, secrets);
+const assertions = {
+  verify: async () => {
+    throw new InvalidClientError('client authentication failed');
+  },
+} as unknown as ClientAssertionVerifier;
+const auth = new ClientAuthenticator(directory, secrets, assertions);
 const basic = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}` });
 
 async function failure(p: Promise<unknown>): Promise<InvalidClientError> {

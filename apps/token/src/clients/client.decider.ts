@@ -96,8 +96,9 @@ export function decide(state: ClientState | null, command: ClientCommand, meta: 
     }
     case 'RotateClientSecret': {
       const current = live(state);
-      if (current.metadata.token_endpoint_auth_method === 'none') {
-        throw new IllegalStateError('a public client has no secret');
+      const method = current.metadata.token_endpoint_auth_method;
+      if (method !== 'client_secret_basic' && method !== 'client_secret_post') {
+        throw new IllegalStateError('this client authenticates without a secret');
       }
       return [event(ClientEvents.secretRotated, { clientId: current.clientId, rotatedAt: seconds(meta.now) }, meta)];
     }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CONFIG, type TesseraConfig } from '@tessera/platform';
+import { CLIENT_ASSERTION_ALGORITHMS } from '../clients/client-assertion.verifier';
 import { SUPPORTED_AUTH_METHODS } from '../clients/client-metadata.validator';
 import { GRANTS, type Grant } from '../grants/grant';
 import { SIGNING_KEY_SETTINGS, type SigningKeySettings } from '../keys/signing-key.settings';
@@ -25,6 +26,7 @@ export class DiscoveryService {
       scopes: (await this.scopes.list()).map((s) => s.name),
       grantTypes: this.grantTypes(),
       authMethods: SUPPORTED_AUTH_METHODS,
+      authSigningAlgorithms: CLIENT_ASSERTION_ALGORITHMS,
       signingAlgorithms: [this.keySettings.algorithm],
     });
   }

@@ -6,7 +6,13 @@ describe('serverMetadata (RFC 8414 §2, OIDC Discovery §3)', () => {
     scopes: ['openid', 'orders_read'],
     grantTypes: ['client_credentials', 'refresh_token'],
     authMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    authSigningAlgorithms: ['ES256', 'EdDSA'],
     signingAlgorithms: ['ES256'],
+  });
+
+  it('lists the client assertion algorithms for the token and revocation endpoints (RFC 8414 §2)', () => {
+    expect(doc.token_endpoint_auth_signing_alg_values_supported).toEqual(['ES256', 'EdDSA']);
+    expect(doc.revocation_endpoint_auth_signing_alg_values_supported).toEqual(['ES256', 'EdDSA']);
   });
 
   it('hangs every endpoint off the issuer', () => {

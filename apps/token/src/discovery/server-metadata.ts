@@ -4,6 +4,8 @@ export interface ServerCapabilities {
   scopes: readonly string[];
   grantTypes: readonly string[];
   authMethods: readonly string[];
+  /** Algorithms accepted for private_key_jwt client assertions (RFC 8414 §2). */
+  authSigningAlgorithms: readonly string[];
   signingAlgorithms: readonly string[];
 }
 
@@ -22,6 +24,8 @@ export interface ServerMetadata {
   response_modes_supported: string[];
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
+  token_endpoint_auth_signing_alg_values_supported: string[];
+  revocation_endpoint_auth_signing_alg_values_supported: string[];
   revocation_endpoint_auth_methods_supported: string[];
   introspection_endpoint_auth_methods_supported: string[];
   id_token_signing_alg_values_supported: string[];
@@ -50,6 +54,8 @@ export function serverMetadata(c: ServerCapabilities): ServerMetadata {
     response_modes_supported: ['query'],
     grant_types_supported: [...c.grantTypes],
     token_endpoint_auth_methods_supported: [...c.authMethods],
+    token_endpoint_auth_signing_alg_values_supported: [...c.authSigningAlgorithms],
+    revocation_endpoint_auth_signing_alg_values_supported: [...c.authSigningAlgorithms],
     // RFC 7009 §2.1: public clients may revoke their own tokens.
     revocation_endpoint_auth_methods_supported: [...c.authMethods],
     // RFC 7662 §2.1: introspection needs an authenticated caller.
