@@ -5,6 +5,12 @@ import type { AccessTokenFormat } from './client.events';
 
 /** Stream of one access token: `accesstoken-<handle>`. */
 export const accessTokenStream = (handle: string): string => `accesstoken-${handle}`;
+/**
+ * Stream of one refresh token: `refreshtoken-<handle>`. It only says which
+ * family the token belongs to, so that a lookup by handle is one read of the
+ * log, exact the instant the token was issued (DESIGN §4 read-through).
+ */
+export const refreshTokenStream = (handle: string): string => `refreshtoken-${handle}`;
 /** Stream of one refresh token family: `refreshfamily-<familyId>`. */
 export const refreshFamilyStream = (familyId: string): string => `refreshfamily-${familyId}`;
 
@@ -16,6 +22,8 @@ export const TokenEvents = {
   accessTokenRevoked: 'access-token.revoked',
   /** A refresh family began with its first refresh token (stream `refreshfamily-<id>`). */
   refreshFamilyStarted: 'refresh-family.started',
+  /** A refresh token was issued into a family (stream `refreshtoken-<handle>`); whether it is live is the family's call. */
+  refreshTokenIssued: 'refresh-token.issued',
   /** A refresh token was used: it is spent and its successor is the family's live token. */
   refreshTokenRotated: 'refresh-token.rotated',
   /** The family was revoked with every token it issued: the whole cascade in one event (DESIGN §5). */
@@ -53,6 +61,12 @@ export interface AccessTokenRevokedData {
   sub: string;
   reason: RevocationReason;
   revokedAt: string;
+}
+
+/** Data of `refresh-token.issued`. */
+export interface RefreshTokenIssuedData {
+  handle: string;
+  familyId: string;
 }
 
 /** Data of `refresh-family.started`. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { TokenEvents } from '@tessera/contracts';
 import { LOG_START } from '@tessera/event-store';
+import { PROJECTION_RUNNER } from '@tessera/platform';
+import type { ProjectionRunner } from '@tessera/projections';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app';
 import { TokenIssuer } from '../tokens/token-issuer.service';
@@ -245,6 +247,26 @@ describe.each(['distributed', 'standalone'] as const)('token endpoint (%s)', (mo
         expect(res.json().error).toBe('invalid_grant');
       }
       expect((await token(client, { grant_type: 'refresh_token' })).json().error).toBe('invalid_request');
+    });
+
+    it('finds a refresh token the instant it was issued, whatever the read model has seen (DESIGN §4)', async () => {
+      const runner = app.get<ProjectionRunner>(PROJECTION_RUNNER);
+      await runner.stop();
+      // On PostgreSQL, also hold an older transaction open: log readers stop below it (DESIGN §2), so a
+      // lookup that waited for the read model to catch up would not find the new token.
+      const older = mode === 'distributed' ? await app.db.session() : undefined;
+      await older?.query('BEGIN');
+      await older?.query('SELECT pg_current_xact_id()');
+      try {
+        const first = await issueFamily();
+        const second = await refresh(first.refresh_token!);
+        expect(second.status).toBe(200);
+        expect((await refresh(String(second.json().refresh_token))).status).toBe(200);
+      } finally {
+        await older?.query('COMMIT');
+        await older?.release();
+        await runner.start();
+      }
     });
   });
 });

@@ -8,6 +8,7 @@ import type { CommandMeta } from './command-meta';
 import { generateOpaqueToken, REFRESH_TOKEN_PREFIX, tokenHandle } from './opaque-token';
 import { decideRefreshFamily, type RefreshFamilyCommand, refreshFamilyFrom } from './refresh-family.decider';
 import { RefreshTokenLookup } from './refresh-token.lookup';
+import { refreshTokenIssued } from './refresh-token.stream';
 import { type IssuedTokens, TokenIssuer } from './token-issuer.service';
 
 /** Loads refresh families, decides and appends with the expected version (DESIGN §2). */
@@ -75,6 +76,7 @@ export class RefreshFamilies {
         await this.store.appendMany([
           { streamId: stream, expectedVersion: events.length, events: rotated },
           { streamId: accessTokenStream(access.handle), expectedVersion: 0, events: [access.event] },
+          refreshTokenIssued(command.refreshHandle, familyId, meta),
         ]);
         return {
           access_token: access.value,

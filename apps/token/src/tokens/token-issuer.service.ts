@@ -12,6 +12,7 @@ import { InvalidScopeError } from '@tessera/oauth';
 import { CONFIG, EVENT_STORE, type TesseraConfig } from '@tessera/platform';
 import { type CommandMeta, eventMetadata } from './command-meta';
 import { generateOpaqueToken, tokenHandle } from './opaque-token';
+import { refreshTokenIssued } from './refresh-token.stream';
 import { decideRefreshFamily } from './refresh-family.decider';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_FAMILY_TTL_SECONDS } from './token-lifetimes';
 import {
@@ -104,7 +105,10 @@ export class TokenIssuer {
         },
         request.meta,
       );
-      appends.push({ streamId: refreshFamilyStream(familyId), expectedVersion: 0, events: started });
+      appends.push(
+        { streamId: refreshFamilyStream(familyId), expectedVersion: 0, events: started },
+        refreshTokenIssued(tokenHandle(refreshToken), familyId, request.meta),
+      );
     }
     await this.store.appendMany(appends);
     return {
