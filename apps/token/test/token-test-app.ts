@@ -28,6 +28,14 @@ export interface Answer {
   json<T = Record<string, unknown>>(): T;
 }
 
+/** An event as the assertions need it. */
+export interface LoggedEvent {
+  id: string;
+  streamId: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
 /** The whole token service (TokenModule on the platform) over Fastify inject, in one mode. */
 export interface TokenTestApp {
   app: NestFastifyApplication;
@@ -39,6 +47,12 @@ export interface TokenTestApp {
   store: EventStore;
   bus: MessageBus;
   revocationsTopic: string;
+  /**
+   * Every committed event, straight from the table: readAll stops below the
+   * oldest open transaction of the database (DESIGN §2), so right after a
+   * write it may not show it yet — fine for readers, wrong for assertions.
+   */
+  loggedEvents(): Promise<LoggedEvent[]>;
   /** A provider of the app (services under test). */
   get<T>(token: unknown): T;
   request(opts: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }): Promise<Answer>;
@@ -122,6 +136,14 @@ export async function startTokenTestApp(mode: 'distributed' | 'standalone'): Pro
     store: app.get<EventStore>(EVENT_STORE),
     bus: app.get<MessageBus>(MESSAGE_BUS),
     revocationsTopic: topicNames(config.topics.prefix).revocations,
+    loggedEvents: async () => {
+      const rows = await app
+        .get<Database>(DATABASE)
+        .query<{ event_id: string; stream_id: string; type: string; data: Record<string, unknown> }>(
+          'SELECT event_id, stream_id, type, data FROM eventlog.events ORDER BY position',
+        );
+      return rows.map((r) => ({ id: r.event_id, streamId: r.stream_id, type: r.type, data: r.data }));
+    },
     get: <T>(token: unknown) => app.get(token as never, { strict: false }) as T,
     request: ({ method, url, headers = {}, payload }) => send({ method, url, ...withJson(payload, headers) }),
     form(url, form, headers = {}) {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientAssertionEvents } from '@tessera/contracts';
-import { LOG_START } from '@tessera/event-store';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@tessera/oauth';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app';
@@ -84,7 +83,7 @@ describe.each(['distributed', 'standalone'] as const)('private_key_jwt (%s)', (m
     expect(replay.json().error).toBe('invalid_client');
 
     // The single use is in the log, by hash only: neither the assertion nor the jti in clear.
-    const log = await app.store.readAll(LOG_START, 100_000);
+    const log = await app.loggedEvents();
     const used = log.filter((e) => e.type === ClientAssertionEvents.used && e.data.clientId === clientId);
     expect(used).toHaveLength(1);
     expect(used[0].streamId).toMatch(/^clientassertion-[\w-]{43}$/);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { TokenEvents } from '@tessera/contracts';
-import { LOG_START } from '@tessera/event-store';
 import { PROJECTION_RUNNER } from '@tessera/platform';
 import type { ProjectionRunner } from '@tessera/projections';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
@@ -30,10 +29,10 @@ describe.each(['distributed', 'standalone'] as const)('token endpoint (%s)', (mo
     app.form('/oauth/token', form, basic(client.id, client.secret));
 
   const tokenEventCount = async () =>
-    (await app.store.readAll(LOG_START, 100_000)).filter((e) => /^(access-token|refresh-)/.test(e.type)).length;
+    (await app.loggedEvents()).filter((e) => /^(access-token|refresh-)/.test(e.type)).length;
 
   async function logText(): Promise<string> {
-    return JSON.stringify(await app.store.readAll(LOG_START, 100_000));
+    return JSON.stringify(await app.loggedEvents());
   }
 
   beforeAll(async () => {
@@ -216,7 +215,7 @@ describe.each(['distributed', 'standalone'] as const)('token endpoint (%s)', (mo
       expect(replay.json().error).toBe('invalid_grant');
       // The live token of the family is dead too.
       expect((await refresh(live)).json().error).toBe('invalid_grant');
-      const log = await app.store.readAll(LOG_START, 100_000);
+      const log = await app.loggedEvents();
       const revoked = log.filter(
         (e) =>
           e.type === TokenEvents.refreshFamilyRevoked && (e.data.refreshHandles as string[]).includes(handleOf(live)),

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { TokenEvents } from '@tessera/contracts';
-import { LOG_START } from '@tessera/event-store';
 import { type CloudEvent, KafkaBus, type MessageBus, type Subscription } from '@tessera/messaging';
 import { kafkaBrokers, uniqueSuffix } from '../../../../test/support/infra';
 import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app';
@@ -103,7 +102,7 @@ describe.each(['distributed', 'standalone'] as const)('revocation (%s)', (mode) 
       handleOf(first.access_token),
       handleOf(String(rotated.json().access_token)),
     ];
-    const log = await app.store.readAll(LOG_START, 100_000);
+    const log = await app.loggedEvents();
     const revoked = log.filter((e) => e.type === TokenEvents.refreshFamilyRevoked && e.data.sub === sub);
     expect(revoked).toHaveLength(1);
     expect(revoked[0].data).toMatchObject({ clientId: client.id, reason: 'revoked_by_client' });
@@ -132,7 +131,7 @@ describe.each(['distributed', 'standalone'] as const)('revocation (%s)', (mode) 
     expect(after.json().error).toBe('invalid_grant');
     // Revoking again changes nothing.
     expect((await revoke(client, { token: live })).status).toBe(200);
-    const again = (await app.store.readAll(LOG_START, 100_000)).filter(
+    const again = (await app.loggedEvents()).filter(
       (e) => e.type === TokenEvents.refreshFamilyRevoked && e.data.sub === sub,
     );
     expect(again).toHaveLength(1);
@@ -155,8 +154,7 @@ describe.each(['distributed', 'standalone'] as const)('revocation (%s)', (mode) 
   it('answers 200 and revokes nothing for an unknown token or a token of another client', async () => {
     const sub = `user-${uniqueSuffix()}`;
     const family = await issueFamily(client.id, sub);
-    const count = async () =>
-      (await app.store.readAll(LOG_START, 100_000)).filter((e) => /revoked$/.test(e.type)).length;
+    const count = async () => (await app.loggedEvents()).filter((e) => /revoked$/.test(e.type)).length;
     const before = await count();
     expect((await revoke(other, { token: family.refresh_token! })).status).toBe(200);
     expect((await revoke(other, { token: family.access_token })).status).toBe(200);
