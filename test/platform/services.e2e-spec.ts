@@ -6,7 +6,7 @@ import { SERVICE_NAMES } from '@tessera/platform';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { createTestDatabase, kafkaBrokers, type TestDatabase } from '../support/infra';
 import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
-import { childEnv, compiledMain, freePort, get, SpawnedProcess, waitFor } from './spawned-process';
+import { freePort, get, SpawnedApps, waitFor } from './spawned-process';
 
 jest.setTimeout(180_000);
 
@@ -18,14 +18,10 @@ const KEK = randomBytes(32).toString('base64');
 const ADMIN_TOKEN = `e2e-admin-${randomBytes(16).toString('hex')}`;
 let prefix: string;
 let fixture: PlatformFixture | undefined;
-const running: SpawnedProcess[] = [];
+const apps = new SpawnedApps();
 let db: TestDatabase;
 
-function start(app: string, env: Record<string, string | undefined>): SpawnedProcess {
-  const proc = new SpawnedProcess([compiledMain(app)], childEnv(env));
-  running.push(proc);
-  return proc;
-}
+const start = (app: string, env: Record<string, string | undefined>) => apps.start(app, env);
 
 function distributedEnv(port: number, overrides: Record<string, string | undefined> = {}) {
   return {
@@ -49,7 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(running.map((p) => p.stop(5000)));
+  await apps.stopAll();
   await fixture?.drop();
 });
 

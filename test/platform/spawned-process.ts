@@ -112,3 +112,19 @@ export async function waitFor(
     `${url} did not answer as expected in ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${proc.output()}`,
   );
 }
+
+/** The compiled apps one test file starts; `stopAll()` in its afterAll stops whatever is still running. */
+export class SpawnedApps {
+  private readonly running: SpawnedProcess[] = [];
+
+  /** Starts `dist/apps/<app>/src/main.js` with only the given variables. */
+  start(app: string, env: Record<string, string | undefined>): SpawnedProcess {
+    const proc = new SpawnedProcess([compiledMain(app)], childEnv(env));
+    this.running.push(proc);
+    return proc;
+  }
+
+  async stopAll(graceMs = 5000): Promise<void> {
+    await Promise.all(this.running.map((p) => p.stop(graceMs)));
+  }
+}

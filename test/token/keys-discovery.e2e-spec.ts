@@ -4,7 +4,7 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { kafkaBrokers, type TestDatabase } from '../support/infra';
 import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
-import { childEnv, compiledMain, freePort, get, ROOT, SpawnedProcess, waitFor } from '../platform/spawned-process';
+import { childEnv, freePort, get, ROOT, SpawnedApps, waitFor } from '../platform/spawned-process';
 
 jest.setTimeout(180_000);
 
@@ -15,14 +15,10 @@ jest.setTimeout(180_000);
 const KEK = randomBytes(32).toString('base64');
 let prefix: string;
 let fixture: PlatformFixture | undefined;
-const running: SpawnedProcess[] = [];
+const apps = new SpawnedApps();
 let db: TestDatabase;
 
-function start(app: string, env: Record<string, string | undefined>): SpawnedProcess {
-  const proc = new SpawnedProcess([compiledMain(app)], childEnv(env));
-  running.push(proc);
-  return proc;
-}
+const start = (app: string, env: Record<string, string | undefined>) => apps.start(app, env);
 
 function tessera(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
@@ -42,7 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(running.map((p) => p.stop(5000)));
+  await apps.stopAll();
   await fixture?.drop();
 });
 

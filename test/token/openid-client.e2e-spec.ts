@@ -7,7 +7,7 @@ import { Client as PgClient } from 'pg';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { kafkaBrokers, type TestDatabase } from '../support/infra';
 import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
-import { childEnv, compiledMain, freePort, SpawnedProcess, waitFor } from '../platform/spawned-process';
+import { freePort, SpawnedApps, waitFor } from '../platform/spawned-process';
 
 jest.setTimeout(180_000);
 
@@ -24,7 +24,7 @@ const ADMIN_TOKEN = `e2e-admin-${randomBytes(16).toString('hex')}`;
 const SCOPE = 'orders_write';
 let prefix: string;
 let fixture: PlatformFixture | undefined;
-const running: SpawnedProcess[] = [];
+const apps = new SpawnedApps();
 let db: TestDatabase;
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
@@ -32,14 +32,10 @@ const insecure = { execute: [oidc.allowInsecureRequests] };
 /** base64url(SHA-256(token)): how the log and `iam.revocations` name a token (DESIGN §2). */
 const handleOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64url');
 
-function start(app: string, env: Record<string, string | undefined>): SpawnedProcess {
-  const proc = new SpawnedProcess([compiledMain(app)], childEnv(env));
-  running.push(proc);
-  return proc;
-}
+const start = (app: string, env: Record<string, string | undefined>) => apps.start(app, env);
 
 afterAll(async () => {
-  await Promise.all(running.map((p) => p.stop(5000)));
+  await apps.stopAll();
   await fixture?.drop();
 });
 
