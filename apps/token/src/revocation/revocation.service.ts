@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { accessTokenStream } from '@tessera/contracts';
-import { ConcurrencyError, type EventStore } from '@tessera/event-store';
+import type { EventStore } from '@tessera/event-store';
 import { EVENT_STORE } from '@tessera/platform';
 import { decideAccessToken, evolveAccessToken, type AccessTokenState } from '../tokens/access-token.decider';
 import type { CommandMeta } from '../tokens/command-meta';
+import { decideAndAppend } from '../tokens/decide-and-append';
 import { tokenHandle } from '../tokens/opaque-token';
 import { RefreshFamilies } from '../tokens/refresh-family.service';
 
@@ -27,19 +28,14 @@ export class RevocationService {
   }
 
   private async revokeAccessToken(handle: string, clientId: string, meta: CommandMeta): Promise<void> {
-    const stream = accessTokenStream(handle);
-    for (;;) {
-      const events = await this.store.readStream(stream);
-      if (events.length === 0) return;
-      const state = events.reduce<AccessTokenState | null>(evolveAccessToken, null);
-      const decided = decideAccessToken(state, { type: 'RevokeAccessToken', clientId }, meta);
-      if (decided.length === 0) return;
-      try {
-        await this.store.append(stream, events.length, decided);
-        return;
-      } catch (err) {
-        if (!(err instanceof ConcurrencyError)) throw err;
-      }
-    }
+    await decideAndAppend(this.store, accessTokenStream(handle), (history) =>
+      history.length === 0
+        ? []
+        : decideAccessToken(
+            history.reduce<AccessTokenState | null>(evolveAccessToken, null),
+            { type: 'RevokeAccessToken', clientId },
+            meta,
+          ),
+    );
   }
 }

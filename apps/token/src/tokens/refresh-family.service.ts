@@ -9,6 +9,7 @@ import { generateOpaqueToken, REFRESH_TOKEN_PREFIX, tokenHandle } from './opaque
 import { decideRefreshFamily, type RefreshFamilyCommand, refreshFamilyFrom } from './refresh-family.decider';
 import { RefreshTokenLookup } from './refresh-token.lookup';
 import { refreshTokenIssued } from './refresh-token.stream';
+import { decideAndAppend } from './decide-and-append';
 import { type IssuedTokens, TokenIssuer } from './token-issuer.service';
 
 /** Loads refresh families, decides and appends with the expected version (DESIGN §2). */
@@ -95,21 +96,12 @@ export class RefreshFamilies {
 
   /** RFC 7009: revokes the family with every token it issued, if it belongs to this client. */
   async revoke(familyId: string, clientId: string, meta: CommandMeta): Promise<void> {
-    const stream = refreshFamilyStream(familyId);
-    for (;;) {
-      const events = await this.store.readStream(stream);
-      const decided = decideRefreshFamily(
-        refreshFamilyFrom(events),
+    await decideAndAppend(this.store, refreshFamilyStream(familyId), (history) =>
+      decideRefreshFamily(
+        refreshFamilyFrom([...history]),
         { type: 'RevokeRefreshFamily', clientId, reason: 'revoked_by_client' },
         meta,
-      );
-      if (decided.length === 0) return;
-      try {
-        await this.store.append(stream, events.length, decided);
-        return;
-      } catch (err) {
-        if (!(err instanceof ConcurrencyError)) throw err;
-      }
-    }
+      ),
+    );
   }
 }
