@@ -9,3 +9,4 @@ export * from './bootstrap';
 export * from './http/server-error.filter';
 export * from './http/admin-token.guard';
 export * from './http/strict-json.parser';
+export * from './http/oauth-error.filter';

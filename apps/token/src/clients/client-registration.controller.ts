@@ -13,8 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AdminTokenGuard, bearerToken } from '@tessera/platform';
-import { OAuthErrorFilter } from '../http/oauth-error.filter';
+import { AdminTokenGuard, bearerToken, OAuthErrorFilter } from '@tessera/platform';
 import type { CommandMeta } from './client.decider';
 import { type ClientInformation, ClientRegistrationService } from './client-registration.service';
 

@@ -1,7 +1,6 @@
 import { Controller, HttpCode, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AdminTokenGuard } from '@tessera/platform';
-import { OAuthErrorFilter } from '../http/oauth-error.filter';
+import { AdminTokenGuard, OAuthErrorFilter } from '@tessera/platform';
 import { ClientRegistrationService } from './client-registration.service';
 
 type Reply = { header(name: string, value: string): unknown };

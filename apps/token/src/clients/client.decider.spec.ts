@@ -1,6 +1,6 @@
+import { IllegalStateError, NotFoundError } from '@tessera/event-store';
 import { ClientEvents, type ClientMetadata } from '@tessera/contracts';
 import type { NewEvent } from '@tessera/event-store';
-import { IllegalStateError, NotFoundError } from '../domain/domain.errors';
 import { type ClientCommand, type CommandMeta, decide, foldClient } from './client.decider';
 
 const meta: CommandMeta = { now: new Date('2030-01-02T03:04:05Z'), actor: 'service:admin', correlationId: 'c-1' };

@@ -1,3 +1,4 @@
+import { IllegalStateError, NotFoundError } from '@tessera/event-store';
 import {
   type ClientDeletedData,
   type ClientMetadata,
@@ -7,7 +8,6 @@ import {
   ClientEvents,
 } from '@tessera/contracts';
 import type { NewEvent, RecordedEvent } from '@tessera/event-store';
-import { IllegalStateError, NotFoundError } from '../domain/domain.errors';
 
 /** A client as folded from its stream. */
 export interface ClientState {

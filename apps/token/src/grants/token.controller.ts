@@ -1,6 +1,6 @@
+import { OAuthErrorFilter } from '@tessera/platform';
 import { Body, Controller, Header, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
 import type { HeaderBag } from '@tessera/oauth';
-import { OAuthErrorFilter } from '../http/oauth-error.filter';
 import type { IssuedTokens } from '../tokens/token-issuer.service';
 import { formBody } from './token-params';
 import { TokenEndpoint } from './token-endpoint.service';

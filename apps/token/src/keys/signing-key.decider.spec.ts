@@ -1,6 +1,6 @@
+import { IllegalStateError } from '@tessera/event-store';
 import { SIGNING_KEY_ACTIVATED, SIGNING_KEY_CREATED, SIGNING_KEY_RETIRED } from '@tessera/contracts';
 import type { NewEvent, RecordedEvent } from '@tessera/event-store';
-import { IllegalStateError } from '../domain/domain.errors';
 import {
   type CreateSigningKey,
   decideSigningKey,

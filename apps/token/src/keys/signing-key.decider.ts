@@ -1,3 +1,4 @@
+import { IllegalStateError } from '@tessera/event-store';
 import {
   SIGNING_KEY_ACTIVATED,
   SIGNING_KEY_CREATED,
@@ -8,7 +9,6 @@ import {
   type SigningKeyRetiredData,
 } from '@tessera/contracts';
 import type { NewEvent, RecordedEvent } from '@tessera/event-store';
-import { IllegalStateError } from '../domain/domain.errors';
 import { type CommandMeta, eventMetadata } from '../tokens/command-meta';
 
 /** Where a key is in its life (DESIGN §5): published → signing → withdrawn. */

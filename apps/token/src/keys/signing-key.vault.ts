@@ -1,7 +1,7 @@
+import { NotFoundError } from '@tessera/event-store';
 import type { Sql } from '@tessera/event-store';
 import { type KeyEncryptionKey, openPrivateJwk, sealPrivateJwk } from '@tessera/keys';
 import type { JWK } from 'jose';
-import { NotFoundError } from '../domain/domain.errors';
 
 interface SealedRow {
   kek_version: string;

@@ -1,3 +1,4 @@
+import { IllegalStateError } from '@tessera/event-store';
 import { signingKeyStream } from '@tessera/contracts';
 import type { Database, EventStore } from '@tessera/event-store';
 import {
@@ -8,7 +9,6 @@ import {
   type SigningKeyHandle,
 } from '@tessera/keys';
 import type { Logger } from '@tessera/telemetry';
-import { IllegalStateError } from '../domain/domain.errors';
 import type { CommandMeta } from '../tokens/command-meta';
 import { currentKey, publishedKeys, SigningKeyDirectory } from './signing-key.directory';
 import {

@@ -1,9 +1,9 @@
+import { OAuthErrorFilter } from '@tessera/platform';
 import { Body, Controller, Header, Headers, HttpCode, Inject, Post, UseFilters } from '@nestjs/common';
 import type { HeaderBag } from '@tessera/oauth';
 import { ClientAuthenticator } from '../clients/client.authenticator';
 import { formBody, parseFormParams, required } from '../grants/token-params';
 import { correlationId } from '../grants/token-endpoint.service';
-import { OAuthErrorFilter } from '../http/oauth-error.filter';
 import { CLOCK } from '../tokens/token-ports';
 import { RevocationService } from './revocation.service';
 

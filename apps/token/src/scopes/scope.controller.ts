@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseFilters, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AdminTokenGuard } from '@tessera/platform';
-import { OAuthErrorFilter } from '../http/oauth-error.filter';
+import { AdminTokenGuard, OAuthErrorFilter } from '@tessera/platform';
 import type { CommandMeta } from '../clients/client.decider';
 import { ScopeCatalog, type ScopeDefinition } from './scope.catalog';
 import { ScopeService } from './scope.service';

@@ -1,5 +1,5 @@
+import { NotFoundError } from '@tessera/event-store';
 import { ScopeEvents } from '@tessera/contracts';
-import { NotFoundError } from '../domain/domain.errors';
 import { decide, foldScope, type ScopeCommand } from './scope.decider';
 
 const meta = { now: new Date(0), actor: 'service:admin' };

@@ -1,6 +1,6 @@
+import { IllegalStateError, NotFoundError } from '@tessera/event-store';
 import { type ScopeDefinedData, type ScopeDeletedData, ScopeEvents } from '@tessera/contracts';
 import type { NewEvent, RecordedEvent } from '@tessera/event-store';
-import { IllegalStateError, NotFoundError } from '../domain/domain.errors';
 import type { CommandMeta } from '../clients/client.decider';
 
 /** A scope: the contract between clients, consent screens and APIs (DESIGN §5). */

@@ -1,9 +1,9 @@
+import { IllegalStateError, NotFoundError } from '@tessera/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { scopeStream } from '@tessera/contracts';
 import type { EventStore } from '@tessera/event-store';
 import { EVENT_STORE } from '@tessera/platform';
 import type { CommandMeta } from '../clients/client.decider';
-import { IllegalStateError, NotFoundError } from '../domain/domain.errors';
 import { builtInScope } from './built-in-scopes';
 import { decide, foldScope, type ScopeCommand, type ScopeState } from './scope.decider';
 import { ScopeCatalog, type ScopeDefinition } from './scope.catalog';

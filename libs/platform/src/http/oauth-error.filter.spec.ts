@@ -1,6 +1,5 @@
-import { ConcurrencyError } from '@tessera/event-store';
+import { ConcurrencyError, IllegalStateError, NotFoundError } from '@tessera/event-store';
 import { InvalidClientError, InvalidClientMetadataError, InvalidScopeError, InvalidTokenError } from '@tessera/oauth';
-import { IllegalStateError, NotFoundError } from '../domain/domain.errors';
 import { oauthErrorResponse } from './oauth-error.filter';
 
 describe('oauthErrorResponse', () => {

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import { ConcurrencyError } from '@tessera/event-store';
+import { ConcurrencyError, IllegalStateError, NotFoundError } from '@tessera/event-store';
 import {
   InvalidClientError,
   InvalidGrantError,
@@ -7,7 +7,6 @@ import {
   InvalidTokenError,
   OAuthError,
 } from '@tessera/oauth';
-import { IllegalStateError, NotFoundError } from '../domain/domain.errors';
 
 /** What the filter sends: status, headers and the RFC 6749 §5.2 body. */
 export interface OAuthErrorResponse {
