@@ -35,6 +35,20 @@ describe('planAppend', () => {
     expect(chunks.map((c) => c.indexes)).toEqual([[0, 1], [2]]);
   });
 
+  it('puts guards (requests without events) of one stream in one chunk, but never beside a write to it', () => {
+    const guard = (x: number) => ({ streamId: 'scope-a', expectedVersion: x, events: [] });
+    const chunks = planAppend([
+      { streamId: 't1', expectedVersion: 0, events: [{ type: 't', data: {} }] },
+      guard(2),
+      { streamId: 't2', expectedVersion: 0, events: [{ type: 't', data: {} }] },
+      guard(2),
+      { streamId: 'scope-a', expectedVersion: 2, events: [{ type: 't', data: {} }] },
+      guard(3),
+    ]);
+    expect(chunks.map((c) => c.indexes)).toEqual([[0, 1, 2, 3], [4], [5]]);
+    expect(JSON.parse(chunks[0].eventsJson).map((e: { r: number }) => e.r)).toEqual([1, 3]);
+  });
+
   it('generates ids when absent', () => {
     let n = 0;
     const [chunk] = planAppend(

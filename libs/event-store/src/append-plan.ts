@@ -20,26 +20,31 @@ export interface AppendChunk {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Validates a batch and splits it into chunks in which every stream appears
- * once: one statement reads each stream's head once, so a second request for
- * the same stream must see the first one's rows (it runs in the next chunk,
- * inside the same transaction).
+ * Validates a batch and splits it into chunks in which every stream is
+ * written once: one statement reads each stream's head once, so a request
+ * after a write to the same stream must see that write's rows (it runs in the
+ * next chunk, inside the same transaction). Requests without events only
+ * check a version (a guard: "this stream is still where my decision read
+ * it"); guards of one stream share a chunk, so a group commit of many callers
+ * guarding the same stream (e.g. a scope definition) stays one statement.
  */
 export function planAppend(requests: readonly AppendRequest[], newId: () => string = randomUUID): AppendChunk[] {
-  const groups: { indexes: number[]; requests: AppendRequest[]; streams: Set<string> }[] = [];
+  const groups: { indexes: number[]; requests: AppendRequest[]; streams: Set<string>; written: Set<string> }[] = [];
   requests.forEach((request, index) => {
     if (typeof request.streamId !== 'string' || request.streamId.length === 0) {
       throw new TypeError('append: streamId must be a non-empty string');
     }
     checkExpectedVersion(request.expectedVersion, request.streamId);
+    const writes = request.events.length > 0;
     let group = groups[groups.length - 1];
-    if (!group || group.streams.has(request.streamId)) {
-      group = { indexes: [], requests: [], streams: new Set() };
+    if (!group || group.written.has(request.streamId) || (writes && group.streams.has(request.streamId))) {
+      group = { indexes: [], requests: [], streams: new Set(), written: new Set() };
       groups.push(group);
     }
     group.indexes.push(index);
     group.requests.push(request);
     group.streams.add(request.streamId);
+    if (writes) group.written.add(request.streamId);
   });
   const seenIds = new Set<string>();
   return groups.map((g) => serialiseChunk(g.indexes, g.requests, seenIds, newId));

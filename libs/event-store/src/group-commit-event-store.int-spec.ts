@@ -57,6 +57,43 @@ function describeGroupCommit(adapter: string, open: () => Promise<{ db: Database
       expect(await countEvents(db, 'merge-')).toBe(600);
     });
 
+    it('guards (requests without events) of 100 callers on one stream merge; a stale guard fails alone', async () => {
+      await store.append('guarded', 0, [ev(1), ev(2)]);
+      const calls = Array.from({ length: 100 }, (_, i) =>
+        store.appendMany([
+          { streamId: `guarded-by-${i}`, expectedVersion: 0, events: [ev(i)] },
+          // caller 50 decided on version 1 of the guarded stream, which has moved on
+          { streamId: 'guarded', expectedVersion: i === 50 ? 1 : 2, events: [] },
+        ]),
+      );
+      const outcomes = await Promise.allSettled(calls);
+      outcomes.forEach((o, i) => {
+        if (i === 50) {
+          expect(o.status).toBe('rejected');
+          expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+        } else {
+          expect(o.status).toBe('fulfilled');
+          const [own, guard] = (o as PromiseFulfilledResult<AppendResult[]>).value;
+          expect(own.positions).toHaveLength(1);
+          expect(guard).toEqual({ streamId: 'guarded', nextExpectedVersion: 2, positions: [] });
+        }
+      });
+      expect(await countEvents(db, 'guarded-by-')).toBe(99);
+      expect(await store.readStream('guarded')).toHaveLength(2); // a guard appends nothing
+
+      innerCalls = 0;
+      const fresh = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          store.appendMany([
+            { streamId: `guarded-again-${i}`, expectedVersion: 0, events: [ev(i)] },
+            { streamId: 'guarded', expectedVersion: 2, events: [] },
+          ]),
+        ),
+      );
+      expect(fresh.map(([, guard]) => guard.nextExpectedVersion)).toEqual(Array(100).fill(2));
+      expect(innerCalls).toBeLessThanOrEqual(3); // merged into a few batches (planAppend keeps the guards in one chunk)
+    });
+
     it('with conflicts mixed in, each caller gets exactly its own outcome and nothing is appended twice', async () => {
       await store.append('conf-pre', 0, [ev(1), ev(2)]);
       const knownId = randomUUID();

@@ -13,10 +13,16 @@ class FakeStore {
   readonly versions = new Map<string, number>();
   private gates: (() => void)[] = [];
   position = 0;
+  /** Most appendMany calls waiting for their commit at one time. */
+  maxInFlight = 0;
 
   async appendMany(requests: readonly AppendRequest[], tx?: Sql): Promise<AppendResult[]> {
     this.calls.push([...requests]);
-    if (!tx) await new Promise<void>((r) => this.gates.push(r));
+    if (!tx) {
+      const waiting = new Promise<void>((r) => this.gates.push(r));
+      this.maxInFlight = Math.max(this.maxInFlight, this.gates.length);
+      await waiting;
+    }
     const next = new Map(this.versions);
     const results = requests.map((r) => {
       const current = next.get(r.streamId) ?? 0;
@@ -136,6 +142,22 @@ describe('GroupCommitEventStore', () => {
     const results = await settled;
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
     expect(fake.versions.get('s')).toBe(2);
+  });
+
+  it('re-runs callers that only guard a shared stream (no events on it) concurrently, not one by one', async () => {
+    const { fake, store } = setup();
+    fake.versions.set('scope-read', 2);
+    const blocker = store.append('first', 0, [ev()]);
+    await new Promise((r) => setImmediate(r));
+    const guard = (version: number) => ({ streamId: 'scope-read', expectedVersion: version, events: [] });
+    const callers = [0, 1, 2, 3].map((i) => store.appendMany([req(`t${i}`, 0), guard(i === 3 ? 1 : 2)]));
+    const settled = Promise.allSettled([blocker, ...callers]);
+    await fake.release();
+    const results = await settled;
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect((results[4] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    expect(fake.maxInFlight).toBe(4); // the four re-runs waited for their commits together
+    expect(fake.versions.get('scope-read')).toBe(2);
   });
 
   it('caps a batch by the number of requests, never splitting one caller', async () => {

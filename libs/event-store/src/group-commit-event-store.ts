@@ -128,14 +128,16 @@ export class GroupCommitEventStore implements EventStore {
   }
 
   /**
-   * Runs the callers' requests separately, concurrently where they touch
-   * different streams and in arrival order where they share one (a later
-   * request may expect the version an earlier one produces).
+   * Runs the callers' requests separately, concurrently where they write
+   * different streams and in arrival order where they write one (a later
+   * request may expect the version an earlier one produces). Guards (requests
+   * without events) order nothing: callers that only guard a shared stream
+   * (every token request guards its scopes) still run concurrently.
    */
   private async runEachAlone(batch: Pending[]): Promise<void> {
     const lastOnStream = new Map<string, Promise<void>>();
     const runs = batch.map((pending) => {
-      const streams = [...new Set(pending.requests.map((r) => r.streamId))];
+      const streams = [...new Set(pending.requests.filter((r) => r.events.length > 0).map((r) => r.streamId))];
       const before = streams.map((s) => lastOnStream.get(s)).filter((p): p is Promise<void> => p !== undefined);
       const run = Promise.all(before).then(() => this.runAlone(pending));
       for (const s of streams) lastOnStream.set(s, run);

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { CloudEvent } from './cloud-event';
 import type {
   DeliveryInfo,
@@ -8,6 +9,7 @@ import type {
   Subscription,
   TopicSpec,
 } from './message-bus';
+import { tracedHandler } from './traced-handler';
 
 interface StoredMessage {
   key: string;
@@ -27,6 +29,8 @@ interface Group {
 export interface InProcessBusOptions {
   /** Delay before a message whose handler threw is delivered again (default 100 ms). */
   redeliveryDelayMs?: number;
+  /** Consumer spans, children of each CloudEvent's `traceparent` (default: none). */
+  tracer?: Tracer;
 }
 
 /**
@@ -39,10 +43,12 @@ export class InProcessBus implements MessageBus {
   private readonly topics = new Map<string, StoredMessage[]>();
   private readonly groups = new Map<string, Map<string, Group>>();
   private readonly redeliveryDelayMs: number;
+  private readonly tracer?: Tracer;
   private closed = false;
 
   constructor(opts: InProcessBusOptions = {}) {
     this.redeliveryDelayMs = opts.redeliveryDelayMs ?? 100;
+    this.tracer = opts.tracer;
   }
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -52,8 +58,9 @@ export class InProcessBus implements MessageBus {
     for (const group of this.groups.get(topic)?.values() ?? []) this.kick(topic, group);
   }
 
-  async subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+  async subscribe(topic: string, options: SubscribeOptions, untraced: MessageHandler): Promise<Subscription> {
     if (this.closed) throw new Error('bus closed');
+    const handler = tracedHandler(this.tracer, topic, untraced);
     const log = this.topic(topic);
     const byId = this.groups.get(topic) ?? new Map<string, Group>();
     this.groups.set(topic, byId);

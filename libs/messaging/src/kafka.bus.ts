@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { CloudEvent } from './cloud-event';
 import { kafkaLogCreator } from './kafka-log-creator';
@@ -10,12 +11,15 @@ import type {
   Subscription,
   TopicSpec,
 } from './message-bus';
+import { tracedHandler } from './traced-handler';
 
 /** Options of the Kafka adapter. */
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   logger?: Logger;
+  /** Consumer spans, children of each CloudEvent's `traceparent` (default: none). */
+  tracer?: Tracer;
   /** How long `isHealthy` waits for the broker (default 2,000 ms). */
   healthTimeoutMs?: number;
 }
@@ -32,6 +36,7 @@ export class KafkaBus implements MessageBus {
   private readonly kafka: Kafka;
   private readonly logger: Logger;
   private readonly healthTimeoutMs: number;
+  private readonly tracer?: Tracer;
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;
   private admin: Admin | null = null;
@@ -42,6 +47,7 @@ export class KafkaBus implements MessageBus {
   constructor(opts: KafkaBusOptions) {
     this.logger = opts.logger ?? noopLogger;
     this.healthTimeoutMs = opts.healthTimeoutMs ?? 2000;
+    this.tracer = opts.tracer;
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
@@ -76,8 +82,9 @@ export class KafkaBus implements MessageBus {
     }
   }
 
-  async subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+  async subscribe(topic: string, options: SubscribeOptions, untraced: MessageHandler): Promise<Subscription> {
     if (this.closed) throw new Error('bus closed');
+    const handler = tracedHandler(this.tracer, topic, untraced);
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 10000,

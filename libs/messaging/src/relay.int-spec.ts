@@ -87,12 +87,17 @@ describe('Relay: log → Kafka (DESIGN §3)', () => {
     const [stored] = (await store.readStream(sample.subject!)).filter((e) => e.id === sample.id);
     expect(fromCloudEvent(sample)).toEqual(stored);
 
-    // The checkpoint is the log head once everything is acknowledged, and the lag metric agrees.
+    // The checkpoint is the log head once everything is acknowledged (stored at most every 250 ms, so
+    // within a poll interval of that), and the lag metric agrees.
     const head = await store.head();
-    const [cp] = await db.query<{ transaction_id: string; position: number }>(
-      "SELECT transaction_id::text AS transaction_id, position FROM eventlog.relay_checkpoints WHERE name = 'identity-events'",
-    );
-    expect({ transactionId: cp.transaction_id, position: Number(cp.position) }).toEqual(head);
+    const checkpoint = async () => {
+      const [cp] = await db.query<{ transaction_id: string; position: number }>(
+        "SELECT transaction_id::text AS transaction_id, position FROM eventlog.relay_checkpoints WHERE name = 'identity-events'",
+      );
+      return cp ? { transactionId: cp.transaction_id, position: Number(cp.position) } : null;
+    };
+    await until(async () => JSON.stringify(await checkpoint()) === JSON.stringify(head), 2000, 'checkpoint at head');
+    expect(await checkpoint()).toEqual(head);
     const text = await metrics.metrics();
     expect(text).toMatch(/tessera_relay_lag_events\{relay="identity-events"\} 0/);
     expect(text).toMatch(/tessera_relay_published_total\{relay="identity-events"\} (\d+)/);

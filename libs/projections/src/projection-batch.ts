@@ -15,6 +15,8 @@ export interface BatchResult {
   poisons: PoisonEvent[];
   /** The checkpoint after the batch. */
   cursor: LogCursor;
+  /** The events of the projection's types that the batch folded (consumer spans, issue 7 §2). */
+  events?: readonly RecordedEvent[];
   /** Set when the stored version is not the code's: the batch did nothing (a rebuild is due). */
   versionMismatch?: number;
 }
@@ -64,6 +66,7 @@ export async function runProjectionBatch<S>(
     await recordDeadLetters(tx, projection, poisons);
     const cursor = cursorAfter(events[events.length - 1]);
     await advanceCheckpoint(tx, projection, cursor, poisons.length > 0 ? describePoison(poisons[0]) : undefined);
-    return { read: events.length, applied: outcome.applied, poisons, cursor };
+    const handled = events.filter((e) => projection.eventTypes.includes(e.type));
+    return { read: events.length, applied: outcome.applied, poisons, cursor, events: handled };
   });
 }

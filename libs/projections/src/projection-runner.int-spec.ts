@@ -66,6 +66,53 @@ describe('ProjectionRunner on PostgreSQL', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
+  it('once caught up, spaces its rounds by minReadIntervalMs instead of reading once per commit', async () => {
+    let reads = 0;
+    const store = new Proxy(env.store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (prop === 'readAll') reads++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const r = runner({
+      store,
+      projections: [accountsProjection({ schema: 'demo' })],
+      pollIntervalMs: 60_000,
+      minReadIntervalMs: 250,
+    });
+    await r.start();
+    await new Promise((res) => setTimeout(res, 300)); // the first round has run
+    reads = 0;
+    const t0 = Date.now();
+    const commits = 30;
+    for (let i = 0; i < commits; i++) {
+      await env.store.append(accountStream(`spaced-${i}`), 0, [{ type: AccountEvents.opened, data: { owner: 'x' } }]);
+    }
+    await waitFor(async () => (await tableRows(env.db, LIVE)).has(`spaced-${commits - 1}`), 10_000);
+    const elapsed = Date.now() - t0;
+    expect((await tableRows(env.db, LIVE)).size).toBe(commits);
+    // One round per 250 ms of appending (plus the first and the last), not one per NOTIFY.
+    expect(reads).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 2);
+    expect(reads).toBeLessThan(commits);
+  });
+
+  it('catchUp() is not spaced: it sees everything appended before the call, and stop() ends a spacing pause', async () => {
+    const r = runner({
+      projections: [accountsProjection({ schema: 'demo' })],
+      pollIntervalMs: 60_000,
+      minReadIntervalMs: 60_000,
+    });
+    await r.start();
+    await new Promise((res) => setTimeout(res, 200)); // caught up: the loop now waits out the 60 s spacing
+    await env.store.append(accountStream('now'), 0, [{ type: AccountEvents.opened, data: { owner: 'x' } }]);
+    const t0 = Date.now();
+    await r.catchUp();
+    expect((await tableRows(env.db, LIVE)).has('now')).toBe(true);
+    await r.stop();
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
   it('killed mid-batch after writing rows: nothing is kept, and a new runner resumes without applying any event twice', async () => {
     const work = new AccountWorkload(env.store, 30);
     await work.open();

@@ -1,11 +1,12 @@
-import type { Database, EventStore } from '@tessera/event-store';
+import type { Tracer } from '@opentelemetry/api';
+import type { Database, EventStore, RecordedEvent } from '@tessera/event-store';
 import type { MessageBus, Subscription } from '@tessera/messaging';
 import type { Gauge, Registry } from 'prom-client';
 import { errorMessage } from './batch-fold';
 import { ensureCheckpoint, readCheckpoint } from './checkpoint';
 import { publishDeadLetters } from './dead-letters';
 import { projectionLagGauge } from './lag-gauge';
-import { noopLogger, type Logger } from '@tessera/telemetry';
+import { noopLogger, recordBatchSpans, type Logger } from '@tessera/telemetry';
 import type { Projection } from './projection';
 import { runProjectionBatch } from './projection-batch';
 import { ensureProjectionTables } from './projection-sql';
@@ -29,9 +30,19 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Poll fallback when no notification arrives (default 500 ms). */
   pollIntervalMs?: number;
+  /**
+   * Once caught up, the next round starts no sooner than this after the last
+   * one began (default 5 ms): under load every commit NOTIFYs, and a round per
+   * commit cost more than the events themselves (issue 3 benchmark, as the
+   * relay's option). Adds at most this to a read model's delay; `catchUp()` is
+   * not spaced.
+   */
+  minReadIntervalMs?: number;
   logger?: Logger;
   /** Registers `tessera_projection_lag_events{projection}` here. */
   metrics?: Registry;
+  /** A CONSUMER span per applied event, child of the event's traceparent (default: none). */
+  tracer?: Tracer;
 }
 
 const NOTIFY_CHANNEL = 'eventlog_appended';
@@ -47,6 +58,7 @@ export class ProjectionRunner {
   private readonly projections: readonly Projection<unknown>[];
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly minReadIntervalMs: number;
   private readonly log: Logger;
   private readonly lagGauge?: Gauge<'projection'>;
   private running = false;
@@ -61,6 +73,7 @@ export class ProjectionRunner {
     this.projections = opts.projections;
     this.batchSize = opts.batchSize ?? 500;
     this.pollIntervalMs = opts.pollIntervalMs ?? 500;
+    this.minReadIntervalMs = opts.minReadIntervalMs ?? 5;
     this.log = opts.logger ?? noopLogger;
     if (opts.metrics) this.lagGauge = projectionLagGauge(opts.metrics);
   }
@@ -157,7 +170,14 @@ export class ProjectionRunner {
 
   private async runLoop(): Promise<void> {
     let failures = 0;
+    let roundAt = 0;
+    let caughtUp = false;
     while (this.running) {
+      if (caughtUp) await this.spaceRounds(roundAt);
+      if (!this.running) break;
+      // This round reads everything committed (and NOTIFYed) so far: wake-ups until now are served by it.
+      this.wakeRequested = false;
+      roundAt = Date.now();
       let busy = false;
       try {
         for (const p of this.projections) {
@@ -173,6 +193,7 @@ export class ProjectionRunner {
         busy = false;
         this.log.error({ err: errorMessage(err), failures }, 'projection batch failed; retrying');
       }
+      caughtUp = !busy && failures === 0;
       if (!busy && this.running) {
         const backoff =
           failures === 0 ? this.pollIntervalMs : Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** failures);
@@ -182,7 +203,10 @@ export class ProjectionRunner {
   }
 
   private async batch(p: Projection<unknown>) {
+    const startedAt = Date.now();
     const result = await runProjectionBatch(this.opts.db, this.opts.store, p, this.batchSize);
+    const { tracer } = this.opts;
+    if (tracer && result.events?.length) traceApplied(tracer, p, result.events, startedAt);
     for (const poison of result.poisons) {
       this.log.error(
         {
@@ -236,4 +260,41 @@ export class ProjectionRunner {
       this.wakeUp = finish;
     });
   }
+
+  /**
+   * Caught up: lets commits gather until minReadIntervalMs after the last round
+   * began. A wake-up meanwhile stays requested (the next round serves it);
+   * only stop() cuts the pause short.
+   */
+  private spaceRounds(roundAt: number): Promise<void> {
+    const wait = roundAt + this.minReadIntervalMs - Date.now();
+    if (wait <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        if (this.wakeUp === onWake) this.wakeUp = undefined;
+        resolve();
+      };
+      const onWake = (): void => {
+        if (!this.running) finish();
+      };
+      const timer = setTimeout(finish, wait);
+      this.wakeUp = onWake;
+    });
+  }
+}
+
+/** The request's trace continues into the read model: one span per applied event, spanning its batch. */
+function traceApplied(
+  tracer: Tracer,
+  p: Projection<unknown>,
+  events: readonly RecordedEvent[],
+  startedAt: number,
+): void {
+  const projection = `${p.schema}.${p.name}`;
+  const items = events.map((e) => ({
+    traceparent: e.metadata?.traceparent,
+    attributes: { 'tessera.projection': projection, 'tessera.event.type': e.type, 'tessera.event.id': e.id },
+  }));
+  recordBatchSpans(tracer, `projection ${projection} apply`, items, startedAt);
 }

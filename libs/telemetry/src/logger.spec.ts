@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { createLogger } from './logger';
 import { NestLoggerAdapter } from './nest-logger.adapter';
+import { installTraceContext, startTracing } from './tracing';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; text: () => string } {
   const chunks: string[] = [];
@@ -72,5 +74,26 @@ describe('createLogger', () => {
     expect(mapped).toMatchObject({ level: 'debug', context: 'RouterExplorer' });
     expect(error).toMatchObject({ level: 'error', msg: 'boom', context: 'ExceptionsHandler' });
     expect(String(error.stack)).toContain('at somewhere');
+  });
+
+  it('carries trace_id and span_id of the active span, secrets still redacted', () => {
+    installTraceContext();
+    const { tracer } = startTracing({
+      service: 'token',
+      global: false,
+      spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+    });
+    const out = capture();
+    const logger = createLogger({ service: 'token', destination: out.stream });
+    logger.info('outside');
+    tracer.startActiveSpan('request', (span) => {
+      logger.info({ client_secret: 'cs-SECRET14' }, 'inside');
+      const { traceId, spanId } = span.spanContext();
+      const [outside, inside] = out.lines();
+      expect(outside.trace_id).toBeUndefined();
+      expect(inside).toMatchObject({ trace_id: traceId, span_id: spanId, client_secret: '[redacted]' });
+      span.end();
+    });
+    expect(out.text()).not.toContain('SECRET14');
   });
 });

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
 
 /**
@@ -73,9 +74,17 @@ export function createLogger(opts: LoggerOptions): pino.Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
+    mixin: traceFields,
   };
   // Synchronous stdout: lines keep their order with other stdout output and survive process.exit.
   return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: true }));
+}
+
+/** `trace_id`/`span_id` of the span active now (DESIGN §1: JSON logs with trace ids); nothing outside a span. */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const sc = trace.getActiveSpan()?.spanContext();
+  if (!sc || !trace.isSpanContextValid(sc)) return {};
+  return { trace_id: sc.traceId, span_id: sc.spanId };
 }
 
 /** A logger that drops everything (libs use it when given none). */

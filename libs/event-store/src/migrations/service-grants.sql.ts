@@ -6,6 +6,8 @@
  * otherwise); grants go only to roles that exist. Idempotent: run after every
  * migration run, so roles created later get their grants on the next migrate.
  * The service list mirrors SERVICE_NAMES in libs/platform (which depends on this lib).
+ * One cross-schema grant: EXECUTE on `token.client_secret_matches` to
+ * `tessera_introspection`, once the function exists.
  */
 export const SERVICE_GRANTS_SQL = `
 DO $$
@@ -39,6 +41,15 @@ BEGIN
       EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %I GRANT ALL ON SEQUENCES TO %I', svc, role_name);
     END IF;
   END LOOP;
+  -- The introspection service authenticates its callers through the token service's
+  -- token.client_secret_matches (migration token/0003_client_secret_check) and reads
+  -- nothing else of schema token. Granted here too, so that a role created after that
+  -- migration still gets it.
+  IF to_regprocedure('token.client_secret_matches(text, bytea)') IS NOT NULL
+     AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tessera_introspection') THEN
+    GRANT USAGE ON SCHEMA token TO tessera_introspection;
+    GRANT EXECUTE ON FUNCTION token.client_secret_matches(text, bytea) TO tessera_introspection;
+  END IF;
 END
 $$;
 `;
