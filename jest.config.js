@@ -13,7 +13,18 @@ const swc = [
   },
 ];
 
-const libs = ['contracts', 'event-store', 'messaging', 'projections', 'telemetry', 'platform', 'oauth', 'keys'];
+const libs = [
+  'contracts',
+  'event-store',
+  'messaging',
+  'projections',
+  'telemetry',
+  'platform',
+  'oauth',
+  'keys',
+  'clients',
+  'resource-server',
+];
 const moduleNameMapper = Object.fromEntries(libs.map((lib) => [`^@tessera/${lib}$`, `<rootDir>/libs/${lib}/src`]));
 
 const common = {
@@ -22,7 +33,9 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   // ESM-only packages are transformed to CommonJS (STACK.md).
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@electric-sql/pglite|openid-client|oauth4webapi)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|@electric-sql/pglite|openid-client|oauth4webapi|@noble/hashes|@scure/base)/)',
+  ],
   moduleNameMapper,
 };
 

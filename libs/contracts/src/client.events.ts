@@ -37,6 +37,23 @@ export interface ClientMetadata {
   jwks?: { keys: PublicJwk[] };
   /** private_key_jwt: where the client publishes its public keys (RFC 7591 §2). */
   jwks_uri?: string;
+  /**
+   * Tessera's own metadata: the resources (RFC 8707 §2 absolute URIs, no
+   * fragment) this client serves as a resource server; it may introspect
+   * tokens whose `aud` includes one of them (RFC 7662 §2.2, issue 4).
+   */
+  resource_identifiers?: string[];
+  /**
+   * OIDC RP-Initiated Logout 1.0 §3.1: where the client may be sent after
+   * logout, matched exactly (https, or http on a loopback address).
+   */
+  post_logout_redirect_uris?: string[];
+  /**
+   * Tessera's own metadata: PKCE (S256) required for this client's
+   * authorization requests (RFC 9700 §2.1.1). Absent means true; a public
+   * client cannot turn it off.
+   */
+  require_pkce?: boolean;
 }
 
 /** `client.registered`: a client was created by dynamic registration (RFC 7591). */

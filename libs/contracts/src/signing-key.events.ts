@@ -1,5 +1,5 @@
 // Signing key events (issue 3, DESIGN §5). They carry the PUBLIC JWK and kid
-// only: the private key stays sealed in the token service's `token.signing_keys`.
+// only: the private key stays sealed in its owner's `<schema>.signing_keys`.
 
 /** Stream of one signing key: `signingkey-<kid>`. */
 export const signingKeyStream = (kid: string): string => `signingkey-${kid}`;
@@ -10,6 +10,9 @@ export const SIGNING_KEY_CREATED = 'signing-key.created';
 export const SIGNING_KEY_ACTIVATED = 'signing-key.activated';
 /** The key was withdrawn from /jwks: every token it signed has expired. */
 export const SIGNING_KEY_RETIRED = 'signing-key.retired';
+
+/** The owner of a `signing-key.created` without `owner` (written before issue 4: the token service). */
+export const LEGACY_SIGNING_KEY_OWNER = 'token';
 
 /** Every signing key event type. */
 export const SIGNING_KEY_EVENT_TYPES = [SIGNING_KEY_CREATED, SIGNING_KEY_ACTIVATED, SIGNING_KEY_RETIRED] as const;
@@ -26,6 +29,8 @@ export interface PublicSigningJwk {
 /** Data of `signing-key.created`. */
 export interface SigningKeyCreatedData {
   kid: string;
+  /** The service that holds the private half and signs with it (`token`, `introspection`); absent = LEGACY_SIGNING_KEY_OWNER. */
+  owner?: string;
   /** JWS alg: ES256, EdDSA or RS256. */
   alg: string;
   publicJwk: PublicSigningJwk;

@@ -1,3 +1,4 @@
+import type { SealedClaims } from './authorization.events';
 import type { AccessTokenFormat } from './client.events';
 
 // Token events (issue 3, DESIGN §2, §5). Tokens are named by handle =
@@ -28,10 +29,48 @@ export const TokenEvents = {
   refreshTokenRotated: 'refresh-token.rotated',
   /** The family was revoked with every token it issued: the whole cascade in one event (DESIGN §5). */
   refreshFamilyRevoked: 'refresh-family.revoked',
+  /** Every grant a revoked consent allowed was revoked (stream `consentrevocation-<consentId>`): one cascade. */
+  grantsRevoked: 'grants.revoked',
 } as const;
 
+/** Stream of the cascade of one revoked consent: `consentrevocation-<consentId>` (DESIGN §5). */
+export const consentRevocationStream = (consentId: string): string => `consentrevocation-${consentId}`;
+
+/** Purpose (`sealWithToken`) of the claims an access token releases, sealed under its value. */
+export const ACCESS_TOKEN_CLAIMS_PURPOSE = 'access-token.claims';
+/** Purpose (`sealWithToken`) of the claims a refresh family carries, sealed under its current refresh token. */
+export const REFRESH_TOKEN_CLAIMS_PURPOSE = 'refresh-token.claims';
+
+/** What a refresh family's `sealedClaims` holds once opened with its current refresh token. */
+export interface RefreshTokenClaims {
+  /** The claims the family's scopes require (DESIGN §5), for the access tokens of its rotations. */
+  accessToken: Record<string, unknown>;
+  /** The authentication behind an `openid` family, for the ID token of each refresh (OIDC Core §12.2). */
+  idToken?: RefreshIdTokenContext;
+}
+
+/** What a refreshed ID token repeats of the original authentication (OIDC Core §12.2). */
+export interface RefreshIdTokenContext {
+  /** The standard claims the granted scopes release. */
+  claims: Record<string, unknown>;
+  /** ISO 8601: the time of the original authentication, not of the refresh. */
+  authTime: string;
+  acr: string;
+  amr: string[];
+  sid?: string;
+}
+
 /** Why tokens were revoked. */
-export type RevocationReason = 'revoked_by_client' | 'refresh_token_reuse';
+export type RevocationReason =
+  | 'revoked_by_client'
+  | 'refresh_token_reuse'
+  | 'consent_revoked'
+  /** RFC 9700 §4.5: the authorization code that issued them was presented again. */
+  | 'authorization_code_reuse'
+  /** RFC 8693 lineage: a token it was exchanged from was revoked (published with that revocation). */
+  | 'ancestor_revoked'
+  /** A token of a revoked refresh family, recorded on its own stream (published with the family's revocation). */
+  | 'family_revoked';
 
 /** Data of `access-token.issued`. */
 export interface AccessTokenIssuedData {
@@ -52,6 +91,18 @@ export interface AccessTokenIssuedData {
   expiresAt: string;
   /** The refresh family that issued it, if any. */
   familyId?: string;
+  /** The consent that allowed it (authorization code grant): revoking the consent revokes the token. */
+  consentId?: string;
+  /** RFC 8693 §4.1 delegation chain of an exchanged token (an ActClaim). */
+  act?: Record<string, unknown>;
+  /** The subject token an exchanged token was exchanged from (lineage: revoking it revokes this one). */
+  parentHandle?: string;
+  /**
+   * The claims its scopes require (DESIGN §5), released with the token, sealed
+   * under the token value (ACCESS_TOKEN_CLAIMS_PURPOSE): only whoever presents
+   * the token can read them, never the log alone (DESIGN §2). Absent when none.
+   */
+  sealedClaims?: SealedClaims;
 }
 
 /** Data of `access-token.revoked`. */
@@ -61,6 +112,8 @@ export interface AccessTokenRevokedData {
   sub: string;
   reason: RevocationReason;
   revokedAt: string;
+  /** Tokens exchanged from it, transitively, revoked with it (each also records `ancestor_revoked`). */
+  descendantHandles?: string[];
 }
 
 /** Data of `refresh-token.issued`. */
@@ -84,6 +137,10 @@ export interface RefreshFamilyStartedData {
   issuedAt: string;
   /** Absolute end of the family (ISO 8601). */
   expiresAt: string;
+  /** The consent that allowed it (authorization code grant): revoking the consent revokes the family. */
+  consentId?: string;
+  /** RefreshTokenClaims sealed under the first refresh token (REFRESH_TOKEN_CLAIMS_PURPOSE); absent when none. */
+  sealedClaims?: SealedClaims;
 }
 
 /** Data of `refresh-token.rotated`. */
@@ -97,6 +154,8 @@ export interface RefreshTokenRotatedData {
   /** The scope of the new access token (⊆ the family's). */
   scope: string;
   rotatedAt: string;
+  /** The family's RefreshTokenClaims resealed under the successor (REFRESH_TOKEN_CLAIMS_PURPOSE); absent when none. */
+  sealedClaims?: SealedClaims;
 }
 
 /** Data of `refresh-family.revoked`: every handle the revocation covers. */
@@ -105,6 +164,25 @@ export interface RefreshFamilyRevokedData {
   clientId: string;
   sub: string;
   reason: RevocationReason;
+  refreshHandles: string[];
+  accessTokenHandles: string[];
+  revokedAt: string;
+  /** Tokens exchanged from its access tokens, transitively, revoked with it (each also records `ancestor_revoked`). */
+  descendantHandles?: string[];
+}
+
+/**
+ * Data of `grants.revoked`: a consent was revoked, and with it every grant it
+ * allowed (DESIGN §5). Each family and access token also records its own
+ * revocation (reason `consent_revoked`) in the same transaction; this event is
+ * the cascade as one fact, published as one `tessera.revocation.v1` message.
+ */
+export interface GrantsRevokedData {
+  consentId: string;
+  sub: string;
+  clientId: string;
+  reason: 'consent_revoked';
+  refreshFamilyIds: string[];
   refreshHandles: string[];
   accessTokenHandles: string[];
   revokedAt: string;

@@ -1,8 +1,17 @@
-import { type INestApplication, Module, type Type } from '@nestjs/common';
+import { type INestApplication, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import formbody from '@fastify/formbody';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger, createMetricsRegistry, NestLoggerAdapter, registerHttpMetrics } from '@tessera/telemetry';
+import { trace, type Tracer } from '@opentelemetry/api';
+import {
+  createLogger,
+  createMetricsRegistry,
+  NestLoggerAdapter,
+  registerHttpMetrics,
+  registerHttpTracing,
+  startTracing,
+  TRACER_NAME,
+} from '@tessera/telemetry';
 import { ConfigError, type ServiceConfig, type StandaloneConfig } from './config';
 import { rejectDuplicateJsonKeys } from './http/strict-json.parser';
 import { PlatformContextModule } from './platform-context.module';
@@ -13,15 +22,33 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** The address services listen on: all interfaces, as containers need. */
 export const LISTEN_HOST = '0.0.0.0';
 
+/** Options of createHttpAdapter. */
+export interface HttpAdapterOptions {
+  /**
+   * Proxies (IPs/CIDRs, `TESSERA_TRUSTED_PROXIES`) whose `X-Forwarded-For`
+   * sets `req.ip`; from any other peer the header is ignored. Default: none.
+   */
+  trustedProxies?: readonly string[];
+  /** Makes one SERVER span per request (default: the global provider's tracer). */
+  tracer?: Tracer;
+}
+
 /**
  * The Fastify adapter every app runs on (both modes, and test apps): the body
- * limit (413 beyond it), Fastify's JSON parser and `@fastify/formbody` for the
- * form-encoded OAuth endpoints, which keeps repeated keys as arrays so that a
- * duplicated parameter can be rejected (RFC 6749 §3.1, §3.2).
+ * limit (413 beyond it), the trusted proxies, Fastify's JSON parser and
+ * `@fastify/formbody` for the form-encoded OAuth endpoints, which keeps
+ * repeated keys as arrays so that a duplicated parameter can be rejected
+ * (RFC 6749 §3.1, §3.2), and a span per request (W3C `traceparent` honoured).
  */
-export function createHttpAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+export function createHttpAdapter(options: HttpAdapterOptions = {}): FastifyAdapter {
+  const proxies = options.trustedProxies ?? [];
+  // Without it req.ip behind nginx is nginx's address: one client's login failures would throttle everyone.
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: proxies.length > 0 ? [...proxies] : false,
+  });
   const fastify = adapter.getInstance();
+  registerHttpTracing(fastify, options.tracer ?? trace.getTracer(TRACER_NAME));
   void fastify.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   // Registering one parser through useBodyParser stops Nest from adding its own JSON and
   // form parsers at init, which would collide with formbody's.
@@ -44,12 +71,24 @@ export async function bootstrapService(
   rootModule: Type<unknown>,
   config: ServiceConfig | StandaloneConfig,
 ): Promise<INestApplication> {
+  // Before Nest: the tracer provider is global by the time any module starts a span (DESIGN §1).
+  const tracing = startTracing({ service: config.kind, otlpEndpoint: config.otlpEndpoint });
   const logger = createLogger({ service: config.kind, level: config.logLevel });
   const metrics = createMetricsRegistry(config.kind);
-  const adapter = createHttpAdapter();
+  const adapter = createHttpAdapter({ trustedProxies: config.trustedProxies, tracer: tracing.tracer });
   registerHttpMetrics(adapter.getInstance(), metrics);
 
-  @Module({ imports: [PlatformContextModule.forRoot({ config, logger, metrics }), rootModule] })
+  // The last spans are flushed on shutdown (SIGTERM: enableShutdownHooks).
+  class TracingShutdown implements OnApplicationShutdown {
+    onApplicationShutdown(): Promise<void> {
+      return tracing.shutdown();
+    }
+  }
+
+  @Module({
+    imports: [PlatformContextModule.forRoot({ config, logger, metrics, tracer: tracing.tracer }), rootModule],
+    providers: [TracingShutdown],
+  })
   class TesseraProcessModule {}
 
   const app = await NestFactory.create<NestFastifyApplication>(TesseraProcessModule, adapter, {

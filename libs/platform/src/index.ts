@@ -10,3 +10,4 @@ export * from './http/server-error.filter';
 export * from './http/admin-token.guard';
 export * from './http/strict-json.parser';
 export * from './http/oauth-error.filter';
+export * from './keys/signing-key.providers';

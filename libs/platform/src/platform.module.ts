@@ -9,6 +9,7 @@ import {
 import { APP_FILTER } from '@nestjs/core';
 import type { Migration } from '@tessera/event-store';
 import type { Projection } from '@tessera/projections';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '@tessera/telemetry';
 import type { Registry } from 'prom-client';
 import type { TesseraConfig } from './config';
@@ -27,6 +28,7 @@ import {
   PLATFORM_RUNTIME,
   PROJECTION_RUNNER,
   RELAY,
+  TRACER,
 } from './tokens';
 
 /** Options of `PlatformModule.forRoot`. */
@@ -64,8 +66,8 @@ export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
     const runtime = {
       provide: PLATFORM_RUNTIME,
-      inject: [CONFIG, LOGGER, METRICS],
-      useFactory: (config: TesseraConfig, logger: Logger, metrics: Registry) => {
+      inject: [CONFIG, LOGGER, METRICS, TRACER],
+      useFactory: (config: TesseraConfig, logger: Logger, metrics: Registry, tracer: Tracer) => {
         if (config.mode === 'cli' || config.kind !== options.service) {
           throw new Error(`PlatformModule for ${options.service} was given the config of ${config.kind}`);
         }
@@ -73,6 +75,7 @@ export class PlatformModule {
           config,
           logger,
           metrics,
+          tracer,
           projections: options.projections,
           migrations: options.migrations,
         });

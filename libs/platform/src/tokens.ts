@@ -4,6 +4,8 @@ export const CONFIG = Symbol('tessera:config');
 export const LOGGER = Symbol('tessera:logger');
 /** Injection token of the prom-client `Registry` served on /metrics. */
 export const METRICS = Symbol('tessera:metrics');
+/** Injection token of the process's OpenTelemetry `Tracer` (spans of this service). */
+export const TRACER = Symbol('tessera:tracer');
 /** Injection token of the `Database` (PgDatabase or PgliteDatabase). */
 export const DATABASE = Symbol('tessera:database');
 /** Injection token of the `EventStore`. */

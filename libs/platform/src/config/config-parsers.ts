@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from '@tessera/telemetry';
 import { ConfigError } from './config-error';
 
@@ -75,6 +76,26 @@ export function parseAdminToken(raw: string): string {
   return raw;
 }
 
+/** Shortest accepted `TESSERA_GATEWAY_SECRET` (e.g. `openssl rand -base64 32` gives 44 characters). */
+export const MIN_GATEWAY_SECRET_LENGTH = 32;
+
+/**
+ * `TESSERA_GATEWAY_SECRET`: the secret nginx sends to `/gateway/phantom`; unset disables that
+ * endpoint. Base64/base64url/hex characters only, so that deploy/nginx/render.sh can put it in a
+ * header directive; the value is never echoed.
+ */
+export function parseGatewaySecret(env: Env): string | undefined {
+  const raw = read(env, 'TESSERA_GATEWAY_SECRET');
+  if (raw === undefined) return undefined;
+  if (raw.length < MIN_GATEWAY_SECRET_LENGTH || !/^[A-Za-z0-9._~+/=-]+$/.test(raw)) {
+    throw new ConfigError(
+      'TESSERA_GATEWAY_SECRET',
+      `must be at least ${MIN_GATEWAY_SECRET_LENGTH} characters of [A-Za-z0-9._~+/=-], e.g. openssl rand -base64 32 (value not shown)`,
+    );
+  }
+  return raw;
+}
+
 /** A PostgreSQL URL; it may hold a password, so the message never echoes it. */
 export function parseDatabaseUrl(raw: string): string {
   let url: URL | undefined;
@@ -128,4 +149,48 @@ export function parseOptionalUrl(env: Env, name: string): string | undefined {
     // reported below
   }
   throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
+}
+
+/** Nginx in front on the same host (README, deploy/): only a loopback peer's X-Forwarded-For is believed. */
+export const DEFAULT_TRUSTED_PROXIES: readonly string[] = Object.freeze(['127.0.0.1', '::1']);
+
+/**
+ * `TESSERA_TRUSTED_PROXIES`: comma-separated IPs or CIDRs of the reverse proxies
+ * whose `X-Forwarded-For` decides the client address (`req.ip`, which login
+ * throttling keys on); `none` trusts no one. Unset: loopback.
+ */
+export function parseTrustedProxies(env: Env): readonly string[] {
+  const raw = read(env, 'TESSERA_TRUSTED_PROXIES');
+  if (raw === undefined) return DEFAULT_TRUSTED_PROXIES;
+  if (raw === 'none') return [];
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    if (!isIpOrCidr(entry)) {
+      throw new ConfigError(
+        'TESSERA_TRUSTED_PROXIES',
+        `must be comma-separated IP addresses or CIDRs (or none), got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function isIpOrCidr(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= max;
+}
+
+/** Default audit retention (issue 7 §1): records older than this may be pruned. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 400;
+
+/** `TESSERA_AUDIT_RETENTION_DAYS`: a positive whole number of days. */
+export function parseAuditRetentionDays(env: Env): number {
+  const raw = read(env, 'TESSERA_AUDIT_RETENTION_DAYS');
+  if (raw === undefined) return DEFAULT_AUDIT_RETENTION_DAYS;
+  // Upper bound keeps days × 86,400,000 ms a safe integer and a valid Date offset.
+  return parseInteger('TESSERA_AUDIT_RETENTION_DAYS', raw, 1, 100_000);
 }

@@ -28,6 +28,12 @@ interface ServingConfig extends CommonConfig {
   kek: Secret<Buffer>;
   /** Bearer for the admin APIs. */
   adminToken: Secret<string>;
+  /** What nginx sends in `X-Tessera-Gateway-Secret` to `/gateway/phantom`; undefined: that endpoint refuses all. */
+  gatewaySecret?: Secret<string>;
+  /** Proxies (IPs/CIDRs) whose X-Forwarded-For sets the client address; empty: none. */
+  trustedProxies: readonly string[];
+  /** Audit records older than this many days may be pruned (audit service, standalone). */
+  auditRetentionDays: number;
 }
 
 /** One service in distributed mode: PostgreSQL + Kafka. */

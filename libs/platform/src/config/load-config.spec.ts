@@ -43,6 +43,8 @@ describe('loadConfig for a distributed service', () => {
     });
     expect(config.logLevel).toBe('info');
     expect(config.otlpEndpoint).toBeUndefined();
+    expect(config.trustedProxies).toEqual(['127.0.0.1', '::1']);
+    expect(config.auditRetentionDays).toBe(400);
     expect(loadConfig('audit', distributed()).port).toBe(4005);
   });
 
@@ -56,12 +58,20 @@ describe('loadConfig for a distributed service', () => {
         TESSERA_TOPIC_PARTITIONS: '6',
         TESSERA_TOPIC_RETENTION_MS: '-1',
         TESSERA_LOG_LEVEL: 'debug',
+        TESSERA_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7,fd00::/8,2001:db8::1',
+        TESSERA_AUDIT_RETENTION_DAYS: '30',
       }),
     );
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '2001:db8::1']);
+    expect(config.auditRetentionDays).toBe(30);
     expect(config.port).toBe(8080);
     expect(config.issuer).toBe('https://id.example.com');
     expect(config.topics).toEqual({ prefix: 'test-1', partitions: 6, retentionMs: -1 });
     expect(config.logLevel).toBe('debug');
+  });
+
+  it('trusts no proxy with TESSERA_TRUSTED_PROXIES=none', () => {
+    expect(loadConfig('authentication', distributed({ TESSERA_TRUSTED_PROXIES: 'none' })).trustedProxies).toEqual([]);
   });
 
   it('is frozen', () => {
@@ -90,6 +100,15 @@ describe('loadConfig for a distributed service', () => {
     ['TESSERA_TOPIC_PARTITIONS', { TESSERA_TOPIC_PARTITIONS: '0' }, 'integer'],
     ['TESSERA_TOPIC_RETENTION_MS', { TESSERA_TOPIC_RETENTION_MS: '10' }, 'integer'],
     ['TESSERA_LOG_LEVEL', { TESSERA_LOG_LEVEL: 'loud' }, 'one of'],
+    ['TESSERA_TRUSTED_PROXIES', { TESSERA_TRUSTED_PROXIES: 'nginx' }, 'IP addresses or CIDRs'],
+    ['TESSERA_TRUSTED_PROXIES', { TESSERA_TRUSTED_PROXIES: '10.0.0.1,,10.0.0.2' }, 'got ""'],
+    ['TESSERA_TRUSTED_PROXIES', { TESSERA_TRUSTED_PROXIES: '10.0.0.0/33' }, 'IP addresses or CIDRs'],
+    ['TESSERA_TRUSTED_PROXIES', { TESSERA_TRUSTED_PROXIES: '256.0.0.1' }, 'IP addresses or CIDRs'],
+    ['TESSERA_TRUSTED_PROXIES', { TESSERA_TRUSTED_PROXIES: '::1/129' }, 'IP addresses or CIDRs'],
+    ['TESSERA_AUDIT_RETENTION_DAYS', { TESSERA_AUDIT_RETENTION_DAYS: '0' }, 'integer from 1'],
+    ['TESSERA_AUDIT_RETENTION_DAYS', { TESSERA_AUDIT_RETENTION_DAYS: '-5' }, 'integer from 1'],
+    ['TESSERA_AUDIT_RETENTION_DAYS', { TESSERA_AUDIT_RETENTION_DAYS: '1.5' }, 'integer from 1'],
+    ['TESSERA_AUDIT_RETENTION_DAYS', { TESSERA_AUDIT_RETENTION_DAYS: '400d' }, 'integer from 1'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'URL'],
   ])('names %s when it is wrong (%j)', (variable, overrides, problem) => {
     const err = configError(() => loadConfig('authentication', distributed(overrides)));
@@ -109,6 +128,19 @@ describe('loadConfig for a distributed service', () => {
     ]) {
       const err = configError(() => loadConfig('token', env));
       for (const secret of [badKek, badToken, DB_PASSWORD, badUrl]) expect(err.message).not.toContain(secret);
+    }
+  });
+
+  it('reads TESSERA_GATEWAY_SECRET as a Secret; unset leaves the gateway endpoint without one', () => {
+    expect(loadConfig('token', distributed()).gatewaySecret).toBeUndefined();
+    const secret = 'gw-secret-0123456789abcdefghijklmnopqrstuv';
+    const config = loadConfig('introspection', distributed({ TESSERA_GATEWAY_SECRET: secret }));
+    expect(config.gatewaySecret?.reveal()).toBe(secret);
+    expect(JSON.stringify(config) + inspect(config, { depth: 5 })).not.toContain(secret);
+    for (const bad of ['too-short-0123456789', `${secret} x`, `${secret}";`]) {
+      const err = configError(() => loadConfig('introspection', distributed({ TESSERA_GATEWAY_SECRET: bad })));
+      expect(err.variable).toBe('TESSERA_GATEWAY_SECRET');
+      expect(err.message).not.toContain(bad);
     }
   });
 
@@ -134,6 +166,18 @@ describe('loadConfig for standalone', () => {
     expect(config.port).toBe(4000);
     expect(config.issuer).toBe('http://localhost:4000');
     expect(config.dataDir).toBe(dir);
+    expect(config.trustedProxies).toEqual(['127.0.0.1', '::1']);
+    expect(config.auditRetentionDays).toBe(400);
+  });
+
+  it('reads TESSERA_AUDIT_RETENTION_DAYS and names it when it is not a positive integer', () => {
+    expect(
+      loadConfig('standalone', { TESSERA_DATA_DIR: dir, TESSERA_AUDIT_RETENTION_DAYS: '7' }).auditRetentionDays,
+    ).toBe(7);
+    const err = configError(() =>
+      loadConfig('standalone', { TESSERA_DATA_DIR: dir, TESSERA_AUDIT_RETENTION_DAYS: '0' }),
+    );
+    expect(err.variable).toBe('TESSERA_AUDIT_RETENTION_DAYS');
   });
 
   it('generates the KEK and admin token once, keeps them in the data dir with mode 0600', () => {

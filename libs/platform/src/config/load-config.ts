@@ -4,8 +4,10 @@ import { ConfigError } from './config-error';
 import {
   type Env,
   parseAdminToken,
+  parseAuditRetentionDays,
   parseBrokers,
   parseDatabaseUrl,
+  parseGatewaySecret,
   parseInteger,
   parseIssuer,
   parseKek,
@@ -13,6 +15,7 @@ import {
   parseOptionalUrl,
   parsePort,
   parseTopicPrefix,
+  parseTrustedProxies,
   read,
   required,
 } from './config-parsers';
@@ -53,6 +56,7 @@ function loadService(service: keyof typeof SERVICES, env: Env): ServiceConfig {
     kek: new Secret(parseKek(required(env, 'TESSERA_KEK', `${why} (base64 of 32 bytes: openssl rand -base64 32)`))),
     // No shared data dir across services, so nothing could keep a generated token (README).
     adminToken: new Secret(parseAdminToken(required(env, 'TESSERA_ADMIN_TOKEN', why))),
+    ...serving(env),
     ...common(env),
   };
 }
@@ -74,6 +78,7 @@ function loadStandalone(env: Env): StandaloneConfig {
     kek: new Secret(kek),
     adminToken: new Secret(tokenRaw !== undefined ? parseAdminToken(tokenRaw) : stored!.value),
     adminTokenGenerated: stored?.generated ?? false,
+    ...serving(env),
     ...common(env),
   };
 }
@@ -113,6 +118,15 @@ function common(env: Env): { logLevel: StandaloneConfig['logLevel']; topics: Top
             : parseInteger('TESSERA_TOPIC_RETENTION_MS', retention, 60_000, Number.MAX_SAFE_INTEGER),
     },
     otlpEndpoint: parseOptionalUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+  };
+}
+
+function serving(env: Env): Pick<ServiceConfig, 'trustedProxies' | 'auditRetentionDays' | 'gatewaySecret'> {
+  const gatewaySecret = parseGatewaySecret(env);
+  return {
+    trustedProxies: parseTrustedProxies(env),
+    auditRetentionDays: parseAuditRetentionDays(env),
+    ...(gatewaySecret === undefined ? {} : { gatewaySecret: new Secret(gatewaySecret) }),
   };
 }
 

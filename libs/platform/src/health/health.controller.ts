@@ -15,7 +15,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 200 when database, schema, bus and projections are fine; 503 naming each failing check. */
+  /** 200 when database, schema and projections are fine (the bus only degrades); 503 naming each failing check. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
     const report = aggregateReadiness(await this.runtime.readiness());

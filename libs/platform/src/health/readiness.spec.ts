@@ -1,5 +1,5 @@
 import type { ProjectionStatus } from '@tessera/projections';
-import { aggregateReadiness, projectionChecks, runCheck } from './readiness';
+import { advisory, aggregateReadiness, projectionChecks, runCheck } from './readiness';
 
 const status = (overrides: Partial<ProjectionStatus>): ProjectionStatus => ({
   name: 'clients',
@@ -27,13 +27,35 @@ describe('aggregateReadiness', () => {
   it('is unavailable and names each failing check', () => {
     const report = aggregateReadiness([
       { name: 'database', ok: true },
-      { name: 'bus', ok: false, detail: 'broker unreachable' },
+      { name: 'cache', ok: false, detail: 'unreachable' },
       { name: 'projection:token.clients', ok: false },
     ]);
     expect(report.status).toBe('unavailable');
-    expect(report.checks.bus).toEqual({ status: 'failing', detail: 'broker unreachable' });
+    expect(report.checks.cache).toEqual({ status: 'failing', detail: 'unreachable' });
     expect(report.checks['projection:token.clients']).toEqual({ status: 'failing', detail: 'failed' });
     expect(report.checks.database).toEqual({ status: 'ok' });
+  });
+
+  it('stays ok when only an advisory check (the bus, DESIGN §3) fails, reporting it degraded', () => {
+    const report = aggregateReadiness([
+      { name: 'database', ok: true },
+      ...advisory([{ name: 'bus', ok: false, detail: 'broker unreachable' }]),
+    ]);
+    expect(report).toEqual({
+      status: 'ok',
+      checks: { database: { status: 'ok' }, bus: { status: 'degraded', detail: 'broker unreachable' } },
+    });
+    expect(aggregateReadiness(advisory([{ name: 'bus', ok: true }])).checks.bus).toEqual({ status: 'ok' });
+  });
+
+  it('is unavailable when a non-advisory check fails, whatever the advisory ones say', () => {
+    const report = aggregateReadiness([
+      { name: 'database', ok: false, detail: 'schema not migrated' },
+      ...advisory([{ name: 'bus', ok: false, detail: 'broker unreachable' }]),
+    ]);
+    expect(report.status).toBe('unavailable');
+    expect(report.checks.database.status).toBe('failing');
+    expect(report.checks.bus.status).toBe('degraded');
   });
 });
 

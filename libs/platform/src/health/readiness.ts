@@ -9,21 +9,32 @@ export interface CheckResult {
   ok: boolean;
   /** Why it failed; a short operator-facing sentence, never a stack trace. */
   detail?: string;
+  /** Reported as `degraded` when it fails, without making the process unready. */
+  advisory?: boolean;
 }
 
 /** The /health/ready body. */
 export interface ReadinessReport {
   status: 'ok' | 'unavailable';
-  checks: Record<string, { status: 'ok' | 'failing'; detail?: string }>;
+  checks: Record<string, { status: 'ok' | 'failing' | 'degraded'; detail?: string }>;
 }
 
-/** Ready only when every check passed; the report names each failing one. */
+/**
+ * Ready only when every non-advisory check passed; the report names each
+ * failing one, and each failed advisory check as `degraded`.
+ */
 export function aggregateReadiness(results: readonly CheckResult[]): ReadinessReport {
   const checks: ReadinessReport['checks'] = {};
   for (const r of results) {
-    checks[r.name] = r.ok ? { status: 'ok' } : { status: 'failing', detail: r.detail ?? 'failed' };
+    const failed = r.advisory ? 'degraded' : 'failing';
+    checks[r.name] = r.ok ? { status: 'ok' } : { status: failed, detail: r.detail ?? 'failed' };
   }
-  return { status: results.every((r) => r.ok) ? 'ok' : 'unavailable', checks };
+  return { status: results.every((r) => r.ok || r.advisory) ? 'ok' : 'unavailable', checks };
+}
+
+/** Marks results as advisory (see CheckResult.advisory). */
+export function advisory(results: readonly CheckResult[]): CheckResult[] {
+  return results.map((r) => ({ ...r, advisory: true }));
 }
 
 /** One check per projection: healthy (no poison event) and lag under the threshold. */

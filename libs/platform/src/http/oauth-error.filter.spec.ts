@@ -27,6 +27,15 @@ describe('oauthErrorResponse', () => {
       status: 400,
       body: { error: 'invalid_grant' },
     });
+    expect(oauthErrorResponse(new ConcurrencyError('authcode-h', 0, 1))).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
+    // An exchange or a revocation racing on an access token's stream: retryable, never invalid_grant.
+    expect(oauthErrorResponse(new ConcurrencyError('accesstoken-h', 3, 4))).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
     expect(oauthErrorResponse(new ConcurrencyError('client-c1', 3, 4))).toMatchObject({
       status: 400,
       body: { error: 'invalid_request' },

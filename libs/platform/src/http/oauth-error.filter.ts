@@ -15,8 +15,13 @@ export interface OAuthErrorResponse {
   body: { error: string; error_description?: string };
 }
 
-/** Streams whose concurrent use means a replayed grant (DESIGN §2: single use comes from the log). */
-const SINGLE_USE_STREAMS = /^(refreshfamily|accesstoken|authcode|code)-/;
+/**
+ * Streams whose concurrent use means a replayed grant (DESIGN §2: single use
+ * comes from the log): codes and refresh families only. An access token's
+ * stream moves with exchanges and revocations, where a lost race is
+ * `invalid_request` (RFC 8693 §2.2.2; RFC 7009 has no invalid_grant).
+ */
+const SINGLE_USE_STREAMS = /^(refreshfamily|authcode|code)-/;
 
 /** Maps an OAuth or domain error to its response (pure, so it is unit-tested without HTTP). */
 export function oauthErrorResponse(

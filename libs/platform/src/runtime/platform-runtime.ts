@@ -12,17 +12,21 @@ import {
 } from '@tessera/event-store';
 import { InProcessBus, KafkaBus, type MessageBus, Relay, topicNames, type TopicSpec } from '@tessera/messaging';
 import { type Projection, ProjectionRunner } from '@tessera/projections';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '@tessera/telemetry';
 import type { Registry } from 'prom-client';
 import type { ServiceConfig, StandaloneConfig, TopicConfig } from '../config';
 import { MEMORY_DATA_DIR } from '../config';
-import { type CheckResult, MAX_READY_PROJECTION_LAG, projectionChecks, runCheck } from '../health/readiness';
+import { advisory, type CheckResult, MAX_READY_PROJECTION_LAG, projectionChecks, runCheck } from '../health/readiness';
+import { TraceStampingEventStore } from './trace-stamping.event-store';
 
 /** What a serving process runs on: its ports' adapters, the relay candidate and its projections. */
 export interface PlatformRuntimeOptions {
   config: ServiceConfig | StandaloneConfig;
   logger: Logger;
   metrics: Registry;
+  /** This service's tracer: relay and consumer spans (default: none recorded). */
+  tracer?: Tracer;
   projections?: readonly Projection[];
   /** The service's own schema migrations (`<service>/NNNN_…`), applied after the event log's. */
   migrations?: readonly Migration[];
@@ -66,7 +70,7 @@ export class PlatformRuntime {
 
   /** Opens the adapters; in standalone mode also migrates the schema and creates the topics. */
   static async create(opts: PlatformRuntimeOptions): Promise<PlatformRuntime> {
-    const { config, logger, metrics } = opts;
+    const { config, logger, metrics, tracer } = opts;
     const topics = topicNames(config.topics.prefix);
     const standalone = config.mode === 'standalone';
     const db: Database = standalone
@@ -80,26 +84,30 @@ export class PlatformRuntime {
         log: (msg) => logger.info({ migration: msg }, 'migration'),
       });
       if (applied.length > 0) logger.info({ applied }, 'schema migrated');
-      bus = new InProcessBus();
+      bus = new InProcessBus({ tracer });
       await bus.ensureTopics(topicSpecs(config.topics));
     } else {
-      bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `tessera-${config.kind}`, logger });
+      bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `tessera-${config.kind}`, logger, tracer });
     }
     // Group commit: concurrent appends share one statement and one commit (issue 3 benchmark); each caller
-    // still returns only once its events are committed.
-    const store = new GroupCommitEventStore(new SqlEventStore(db));
+    // still returns only once its events are committed. Appends carry the active span's traceparent (DESIGN §2).
+    const store = new TraceStampingEventStore(new GroupCommitEventStore(new SqlEventStore(db)));
     // Every process is a relay candidate; the advisory lock keeps one active (DESIGN §3).
-    const relay = new Relay({ db, store, bus, topic: topics.identityEvents, logger, metrics });
+    const relay = new Relay({ db, store, bus, topic: topics.identityEvents, logger, metrics, tracer });
     const runner = new ProjectionRunner({
       db,
       store,
       projections: [...(opts.projections ?? [])],
       bus,
-      identityEventsTopic: topics.identityEvents,
+      // Wake-ups: NOTIFY (eventlog_appended) in both modes. The bus adds one only in standalone, where it
+      // is in-process; over Kafka it meant consuming and parsing every event of the log in every service
+      // just to learn what NOTIFY already said (issue 3 benchmark). Without LISTEN the runner polls.
+      identityEventsTopic: standalone ? topics.identityEvents : undefined,
       deadLetterTopic: topics.deadLetters,
       groupId: `tessera-${config.kind}-projections`,
       logger,
       metrics,
+      tracer,
     });
     // Readiness waits for the service's own migrations too (distributed: applied by `tessera migrate`).
     const expected = migrationPlan(opts.migrations).map((m) => m.id);
@@ -140,11 +148,15 @@ export class PlatformRuntime {
     }
   }
 
-  /** The readiness checks of DESIGN §1: database and schema, bus, projection health and lag. */
+  /**
+   * The readiness checks of DESIGN §1: database and schema, bus, projection
+   * health and lag. The bus is advisory: Kafka down delays delivery, never
+   * fails an append (DESIGN §3), so it must not take every replica out of service.
+   */
   async readiness(): Promise<CheckResult[]> {
     const results = await Promise.all([
       runCheck('database', () => this.checkDatabase(), CHECK_TIMEOUT_MS),
-      runCheck('bus', () => this.bus.isHealthy(), CHECK_TIMEOUT_MS),
+      runCheck('bus', () => this.bus.isHealthy(), CHECK_TIMEOUT_MS).then(advisory),
       runCheck(
         'projections',
         async () => {
