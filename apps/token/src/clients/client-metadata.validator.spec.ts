@@ -1,6 +1,7 @@
 import { InvalidClientMetadataError, InvalidRedirectUriError } from '@tessera/oauth';
-import { TOKEN_EXCHANGE_GRANT, validateClientMetadata } from './client-metadata.validator';
+import { checkResourceIdentifiers, TOKEN_EXCHANGE_GRANT, validateClientMetadata } from './client-metadata.validator';
 
+const cc = { grant_types: ['client_credentials'] };
 const pkj = { grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' };
 const ecKey = {
   kty: 'EC',
@@ -71,6 +72,17 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
       { grant_types: [TOKEN_EXCHANGE_GRANT], token_exchange_policy: { api: '' } },
     ],
     ['a client_name that is not a string', { grant_types: ['client_credentials'], client_name: { x: 1 } }],
+    ['resource_identifiers not an array', { ...cc, resource_identifiers: 'https://orders.example' }],
+    ['a relative resource identifier', { ...cc, resource_identifiers: ['/orders'] }],
+    ['a bare word as resource identifier', { ...cc, resource_identifiers: ['orders'] }],
+    ['a resource identifier with a fragment', { ...cc, resource_identifiers: ['https://orders.example/api#x'] }],
+    ['an empty resource identifier', { ...cc, resource_identifiers: [''] }],
+    ['a resource identifier that is not a string', { ...cc, resource_identifiers: [42] }],
+    ['duplicate resource identifiers', { ...cc, resource_identifiers: ['urn:x:orders', 'urn:x:orders'] }],
+    [
+      'too many resource identifiers',
+      { ...cc, resource_identifiers: Array.from({ length: 21 }, (_, i) => `urn:r:${i}`) },
+    ],
   ])('rejects %s with invalid_client_metadata', (_case, body) => {
     expect(() => validateClientMetadata(body)).toThrow(InvalidClientMetadataError);
   });
@@ -111,5 +123,40 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
       token_exchange_policy: { 'https://orders.example': 'orders_read orders_read' },
     });
     expect(m.token_exchange_policy).toEqual({ 'https://orders.example': 'orders_read' });
+  });
+
+  it('keeps resource_identifiers (RFC 8707 §2 absolute URIs, query allowed) as given, and omits them when absent', () => {
+    const resources = ['https://orders.example/api', 'urn:tessera:billing', 'https://x.example/a?tenant=1'];
+    expect(validateClientMetadata({ ...cc, resource_identifiers: resources }).resource_identifiers).toEqual(resources);
+    expect(validateClientMetadata({ ...cc, resource_identifiers: [] }).resource_identifiers).toEqual([]);
+    expect(validateClientMetadata(cc)).not.toHaveProperty('resource_identifiers');
+  });
+});
+
+describe('checkResourceIdentifiers', () => {
+  const ISSUER = 'https://issuer.example';
+  const withResources = (resource_identifiers?: string[]) => ({
+    ...validateClientMetadata(cc),
+    ...(resource_identifiers ? { resource_identifiers } : {}),
+  });
+
+  it('lets a registration declare resources, but never the issuer', () => {
+    expect(() => checkResourceIdentifiers(withResources(['https://orders.example']), ISSUER)).not.toThrow();
+    expect(() => checkResourceIdentifiers(withResources(), ISSUER)).not.toThrow();
+    for (const issuer of [ISSUER, `${ISSUER}/`]) {
+      expect(() => checkResourceIdentifiers(withResources([issuer]), ISSUER)).toThrow(InvalidClientMetadataError);
+    }
+  });
+
+  it('lets an RFC 7592 update keep or drop resources, never add one', () => {
+    const before = withResources(['https://a.example', 'https://b.example']);
+    expect(() => checkResourceIdentifiers(withResources(['https://b.example']), ISSUER, before)).not.toThrow();
+    expect(() => checkResourceIdentifiers(withResources(), ISSUER, before)).not.toThrow();
+    expect(() =>
+      checkResourceIdentifiers(withResources(['https://a.example', 'https://c.example']), ISSUER, before),
+    ).toThrow(InvalidClientMetadataError);
+    expect(() => checkResourceIdentifiers(withResources(['https://a.example']), ISSUER, withResources())).toThrow(
+      InvalidClientMetadataError,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { AccessTokenFormat, ClientMetadata, PublicJwk, TokenEndpointAuthMethod } from '@tessera/contracts';
-import { InvalidClientMetadataError, InvalidRedirectUriError, parseScope } from '@tessera/oauth';
+import { InvalidClientMetadataError, InvalidRedirectUriError, isResourceIdentifier, parseScope } from '@tessera/oauth';
 
 /** RFC 8693 §2.1 grant type. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -33,6 +33,7 @@ const MAX_JWKS_KEYS = 10;
 const ACCESS_TOKEN_FORMATS: readonly AccessTokenFormat[] = ['reference', 'jwt'];
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const MAX_REDIRECT_URIS = 20;
+const MAX_RESOURCE_IDENTIFIERS = 20;
 const MAX_STRING = 2000;
 
 function fail(description: string): never {
@@ -171,6 +172,39 @@ function keysOf(
   return hasJwks ? { jwks: jwksOf(body.jwks) } : { jwks_uri: jwksUriOf(body.jwks_uri) };
 }
 
+/** Tessera's `resource_identifiers`: distinct RFC 8707 resources the client serves as a resource server. */
+function resourceIdentifiersOf(value: unknown): string[] {
+  const list = stringList(value, 'resource_identifiers');
+  if (list.length > MAX_RESOURCE_IDENTIFIERS) fail('too many resource_identifiers');
+  const bad = list.find((r) => !isResourceIdentifier(r));
+  if (bad !== undefined) fail(`resource_identifiers must be absolute URIs without a fragment (RFC 8707 §2): ${bad}`);
+  return list;
+}
+
+/** OIDC RP-Initiated Logout 1.0 §3.1: exact URIs under the redirect URI rules, for code-flow clients only. */
+function postLogoutRedirectUrisOf(value: unknown, grantTypes: string[]): string[] {
+  if (!grantTypes.includes('authorization_code')) {
+    fail('post_logout_redirect_uris are only for clients of the authorization_code grant');
+  }
+  const uris = stringList(value, 'post_logout_redirect_uris');
+  if (uris.length > MAX_REDIRECT_URIS) fail('too many post_logout_redirect_uris');
+  for (const uri of uris) {
+    try {
+      checkRedirectUri(uri);
+    } catch (err) {
+      fail(`post_logout_redirect_uris: ${(err as Error).message}`);
+    }
+  }
+  return uris;
+}
+
+/** RFC 9700 §2.1.1: PKCE may be waived only for a confidential client that asks; never for a public one. */
+function requirePkceOf(value: unknown, method: TokenEndpointAuthMethod): boolean {
+  if (typeof value !== 'boolean') fail('require_pkce must be a boolean');
+  if (!value && method === 'none') fail('a public client always uses PKCE: require_pkce cannot be false');
+  return value;
+}
+
 function scopeOf(body: Record<string, unknown>): string {
   if (body.scope === undefined) return '';
   const tokens = parseScope(body.scope);
@@ -211,6 +245,31 @@ function tokenExchangePolicyOf(
 }
 
 /**
+ * Who may declare `resource_identifiers`, which let a client introspect other
+ * clients' tokens: the registration (guarded by the initial access token) sets
+ * them; an RFC 7592 update, authorised by the client's own registration access
+ * token, may drop some but never add one. No client may claim the issuer: it is
+ * the audience of every token not issued for a resource (RFC 8707 §2).
+ */
+export function checkResourceIdentifiers(metadata: ClientMetadata, issuer: string, before?: ClientMetadata): void {
+  const claimed = metadata.resource_identifiers ?? [];
+  const self = normalised(issuer);
+  if (claimed.some((r) => normalised(r) === self)) fail('resource_identifiers must not name the issuer');
+  if (before === undefined) return;
+  const allowed = new Set(before.resource_identifiers ?? []);
+  const added = claimed.filter((r) => !allowed.has(r));
+  if (added.length > 0) fail(`resource_identifiers can only be added at registration: ${added.join(', ')}`);
+}
+
+function normalised(uri: string): string {
+  try {
+    return new URL(uri).href;
+  } catch {
+    return uri;
+  }
+}
+
+/**
  * Validates RFC 7591 client metadata and applies its defaults (§2). Unknown
  * fields are ignored (§2); a bad value throws `invalid_client_metadata`, a
  * bad redirect URI `invalid_redirect_uri` (§3.2.2).
@@ -232,5 +291,13 @@ export function validateClientMetadata(body: unknown): ClientMetadata {
   const policy = tokenExchangePolicyOf(b, grantTypes);
   if (policy !== undefined) metadata.token_exchange_policy = policy;
   Object.assign(metadata, keysOf(b, metadata.token_endpoint_auth_method));
+  if (b.resource_identifiers !== undefined)
+    metadata.resource_identifiers = resourceIdentifiersOf(b.resource_identifiers);
+  if (b.post_logout_redirect_uris !== undefined) {
+    metadata.post_logout_redirect_uris = postLogoutRedirectUrisOf(b.post_logout_redirect_uris, grantTypes);
+  }
+  // Absent means true (ClientMetadata): only an explicit waiver is stored.
+  if (b.require_pkce !== undefined)
+    metadata.require_pkce = requirePkceOf(b.require_pkce, metadata.token_endpoint_auth_method);
   return metadata;
 }

@@ -178,6 +178,57 @@ describe.each(['distributed', 'standalone'] as const)('client registration (%s)'
     expect(unknown.json().error).toBe('invalid_token');
   });
 
+  it('registers resource_identifiers, returns them on RFC 7591/7592 reads, and lets an update drop but not add one', async () => {
+    const orders = 'https://orders.example/api';
+    const billing = 'urn:tessera:billing';
+    const bearer = (t: unknown) => ({ authorization: `Bearer ${String(t)}` });
+    const created = await register({ grant_types: ['client_credentials'], resource_identifiers: [orders, billing] });
+    expect(created.status).toBe(201);
+    expect(created.json().resource_identifiers).toEqual([orders, billing]);
+    const id = String(created.json().client_id);
+    const url = `/oauth/register/${id}`;
+
+    const read = await app.request({ method: 'GET', url, headers: bearer(created.json().registration_access_token) });
+    expect(read.json().resource_identifiers).toEqual([orders, billing]);
+    const authenticator = app.get<ClientAuthenticator>(ClientAuthenticator);
+    const basic = `Basic ${Buffer.from(`${id}:${String(created.json().client_secret)}`).toString('base64')}`;
+    expect((await authenticator.authenticate({ authorization: basic }, {})).resourceIdentifiers).toEqual([
+      orders,
+      billing,
+    ]);
+
+    // RFC 7592: the client's own registration access token may not widen what it may introspect.
+    let token = read.json().registration_access_token;
+    const widen = await app.request({
+      method: 'PUT',
+      url,
+      headers: bearer(token),
+      payload: {
+        client_id: id,
+        grant_types: ['client_credentials'],
+        resource_identifiers: [orders, 'https://x.example'],
+      },
+    });
+    expect(widen.status).toBe(400);
+    expect(widen.json().error).toBe('invalid_client_metadata');
+    token = (await app.request({ method: 'GET', url, headers: bearer(token) })).json().registration_access_token;
+    const narrow = await app.request({
+      method: 'PUT',
+      url,
+      headers: bearer(token),
+      payload: { client_id: id, grant_types: ['client_credentials'], resource_identifiers: [billing] },
+    });
+    expect(narrow.status).toBe(200);
+    expect(narrow.json().resource_identifiers).toEqual([billing]);
+    expect((await authenticator.authenticate({ authorization: basic }, {})).resourceIdentifiers).toEqual([billing]);
+
+    for (const bad of [['/relative'], ['https://orders.example/api#frag'], ['https://issuer.example'], 'urn:x']) {
+      const res = await register({ grant_types: ['client_credentials'], resource_identifiers: bad });
+      expect(res.status).toBe(400);
+      expect(res.json().error).toBe('invalid_client_metadata');
+    }
+  });
+
   it('keeps every secret and registration token out of the log', async () => {
     const created = (await register({ grant_types: ['client_credentials'] })).json();
     const events = await app.db.query<{ type: string; data: unknown; metadata: unknown }>(

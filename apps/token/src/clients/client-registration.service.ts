@@ -1,18 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ClientMetadata, clientStream } from '@tessera/contracts';
-import type { Database, EventStore, Sql } from '@tessera/event-store';
-import { InvalidRequestError, InvalidTokenError } from '@tessera/oauth';
-import { CONFIG, DATABASE, EVENT_STORE, type TesseraConfig } from '@tessera/platform';
-import { type ClientCommand, type ClientState, type CommandMeta, decide, foldClient } from './client.decider';
-import { ClientSecretStore } from './client-secret.store';
 import {
+  type ClientState,
   DUMMY_SECRET_HASH,
+  foldClient,
   generateClientId,
   generateSecret,
   hashSecret,
   secretMatches,
-} from './client-credentials.crypto';
-import { usesClientSecret, validateClientMetadata } from './client-metadata.validator';
+} from '@tessera/clients';
+import { type ClientMetadata, clientStream } from '@tessera/contracts';
+import type { Database, EventStore, Sql } from '@tessera/event-store';
+import { InvalidRequestError, InvalidTokenError } from '@tessera/oauth';
+import { CONFIG, DATABASE, EVENT_STORE, type TesseraConfig } from '@tessera/platform';
+import { type ClientCommand, type CommandMeta, decide } from './client.decider';
+import { ClientSecretStore } from './client-secret.store';
+import { checkResourceIdentifiers, usesClientSecret, validateClientMetadata } from './client-metadata.validator';
+import { checkTokenExchangePolicy } from './token-exchange-policy.check';
 
 /** RFC 7591 §3.2.1 / RFC 7592 §3 client information response. */
 export type ClientInformation = ClientMetadata & {
@@ -54,6 +57,7 @@ export class ClientRegistrationService {
   /** RFC 7591 §3.1: registers a client; the secret and registration token appear in this response only. */
   async register(body: unknown, meta: CommandMeta): Promise<ClientInformation> {
     const metadata = validateClientMetadata(body);
+    checkResourceIdentifiers(metadata, this.issuer);
     const clientId = generateClientId();
     const secret = usesClientSecret(metadata.token_endpoint_auth_method) ? generateSecret() : undefined;
     const registrationToken = generateSecret();
@@ -103,6 +107,8 @@ export class ClientRegistrationService {
       const metadata = validateClientMetadata(
         typeof body === 'object' && body !== null && !Array.isArray(body) ? fields : body,
       );
+      checkResourceIdentifiers(metadata, this.issuer, state.metadata);
+      checkTokenExchangePolicy(metadata, state.metadata);
       const before = state.metadata.token_endpoint_auth_method;
       if (usesClientSecret(metadata.token_endpoint_auth_method) !== usesClientSecret(before)) {
         throw new InvalidRequestError('a client cannot switch between secret and non-secret authentication');

@@ -1,7 +1,8 @@
 import { IllegalStateError, NotFoundError } from '@tessera/event-store';
 import { ClientEvents, type ClientMetadata } from '@tessera/contracts';
 import type { NewEvent } from '@tessera/event-store';
-import { type ClientCommand, type CommandMeta, decide, foldClient } from './client.decider';
+import { foldClient } from '@tessera/clients';
+import { type ClientCommand, type CommandMeta, decide } from './client.decider';
 
 const meta: CommandMeta = { now: new Date('2030-01-02T03:04:05Z'), actor: 'service:admin', correlationId: 'c-1' };
 const machine: ClientMetadata = {

@@ -1,4 +1,4 @@
-import { IllegalStateError, NotFoundError } from '@tessera/event-store';
+import { type ClientState } from '@tessera/clients';
 import {
   type ClientDeletedData,
   type ClientMetadata,
@@ -7,17 +7,7 @@ import {
   type ClientUpdatedData,
   ClientEvents,
 } from '@tessera/contracts';
-import type { NewEvent, RecordedEvent } from '@tessera/event-store';
-
-/** A client as folded from its stream. */
-export interface ClientState {
-  clientId: string;
-  issuedAt: number;
-  metadata: ClientMetadata;
-  /** Seconds since the epoch of the last secret rotation, if any. */
-  secretRotatedAt?: number;
-  deleted: boolean;
-}
+import { IllegalStateError, type NewEvent, NotFoundError } from '@tessera/event-store';
 
 /** Who asks, when and why (STYLE 4): the clock arrives here so the decider stays pure. */
 export interface CommandMeta {
@@ -111,31 +101,4 @@ export function decide(state: ClientState | null, command: ClientCommand, meta: 
       throw new Error(`unknown command ${(unknown as { type: string }).type}`);
     }
   }
-}
-
-/** Pure: folds one event into the state; shared by the service and the projection. */
-export function evolve(state: ClientState | null, e: Pick<RecordedEvent, 'type' | 'data'>): ClientState | null {
-  switch (e.type) {
-    case ClientEvents.registered: {
-      const d = e.data as unknown as ClientRegisteredData;
-      return { clientId: d.clientId, issuedAt: d.issuedAt, metadata: d.metadata, deleted: false };
-    }
-    case ClientEvents.updated: {
-      const d = e.data as unknown as ClientUpdatedData;
-      return state && { ...state, metadata: d.metadata };
-    }
-    case ClientEvents.secretRotated: {
-      const d = e.data as unknown as ClientSecretRotatedData;
-      return state && { ...state, secretRotatedAt: d.rotatedAt };
-    }
-    case ClientEvents.deleted:
-      return state && { ...state, deleted: true };
-    default:
-      return state;
-  }
-}
-
-/** Folds a whole stream. */
-export function foldClient(events: readonly Pick<RecordedEvent, 'type' | 'data'>[]): ClientState | null {
-  return events.reduce<ClientState | null>(evolve, null);
 }

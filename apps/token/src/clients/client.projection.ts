@@ -1,6 +1,6 @@
 import { ClientEvents, clientStream } from '@tessera/contracts';
 import type { Projection } from '@tessera/projections';
-import { type ClientState, evolve } from './client.decider';
+import { type ClientState, evolveClient } from '@tessera/clients';
 
 const PREFIX = 'client-';
 
@@ -13,7 +13,7 @@ export const clientsProjection: Projection<ClientState> = {
   keyOf: (e) => (e.streamId.startsWith(PREFIX) ? e.streamId.slice(PREFIX.length) : null),
   streamsOf: (clientId) => [clientStream(clientId)],
   evolve(state, e) {
-    const next = evolve(state, e);
+    const next = evolveClient(state, e);
     return next === null || next.deleted ? null : next;
   },
 };

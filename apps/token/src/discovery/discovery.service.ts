@@ -21,9 +21,11 @@ export class DiscoveryService {
   /** The metadata document served at both well-known paths. */
   async metadata(): Promise<ServerMetadata> {
     if (this.config.mode === 'cli') throw new Error('discovery needs a serving config');
+    const scopes = await this.scopes.list();
     return serverMetadata({
       issuer: this.config.issuer,
-      scopes: (await this.scopes.list()).map((s) => s.name),
+      scopes: scopes.map((s) => s.name),
+      scopeClaims: scopes.flatMap((s) => s.requiredClaims),
       grantTypes: this.grantTypes(),
       authMethods: SUPPORTED_AUTH_METHODS,
       authSigningAlgorithms: CLIENT_ASSERTION_ALGORITHMS,

@@ -33,3 +33,30 @@ function isAbsoluteUriWithoutFragment(value: string): boolean {
     return false;
   }
 }
+
+/**
+ * The audience of a token redeemed from an authorization code (RFC 8707
+ * §2.2): bound to what the authorization request named (§2.1), so it is not
+ * chosen freely at redemption. A resource asked for must be one of the code's
+ * (else invalid_target); none asked and the code names one: that one; neither
+ * names any: the client's default audience (`resolveAudience`). The client's
+ * registered policy is checked in every case.
+ */
+export function resolveCodeAudience(
+  client: RegisteredClient,
+  authorized: readonly string[] | undefined,
+  requested: readonly string[],
+  issuer: string,
+): string {
+  const distinct = [...new Set(requested)];
+  const bound = authorized ?? [];
+  if (distinct.length === 0) {
+    if (bound.length > 1) throw new InvalidTargetError('the authorization named several resources: request one');
+    return resolveAudience(client, bound, issuer);
+  }
+  if (distinct.length > 1) throw new InvalidTargetError('only one resource or audience per token');
+  if (!bound.includes(distinct[0])) {
+    throw new InvalidTargetError('resource was not named in the authorization request (RFC 8707 §2.2)');
+  }
+  return resolveAudience(client, distinct, issuer);
+}

@@ -1,3 +1,4 @@
+import { ConcurrencyError } from '@tessera/event-store';
 import { InvalidRequestError, InvalidScopeError, InvalidTargetError } from '@tessera/oauth';
 import type { RegisteredClient } from '../clients/registered-client';
 import type { IssueRequest, TokenIssuer } from '../tokens/token-issuer.service';
@@ -16,22 +17,49 @@ const client = (extra: Partial<RegisteredClient> = {}): RegisteredClient =>
     ...extra,
   }) as RegisteredClient;
 
-function grant() {
+/**
+ * A fake catalogue: `claims` is the log's truth, `cached` what getGuarded answers until forgotten
+ * (version 1 = as cached, 2 = the log's current version once a scope's definition moved).
+ */
+function grant(opts: { cachedClaims?: Record<string, string[]>; failAppends?: number } = {}) {
   const issued: IssueRequest[] = [];
+  let failAppends = opts.failAppends ?? 0;
   const issuer = {
     issue: async (r: IssueRequest) => {
+      if (failAppends > 0 && (r.guards ?? []).length > 0) {
+        failAppends--;
+        throw new ConcurrencyError(r.guards![0].streamId, r.guards![0].version, r.guards![0].version + 1);
+      }
       issued.push(r);
       return { access_token: 'x', token_type: 'Bearer' as const, expires_in: 900, scope: r.scopes.join(' ') };
     },
   } as unknown as TokenIssuer;
-  const lookups: (readonly string[])[] = [];
+  const claims = (name: string) => (name === 'orders_read' ? ['account_nr'] : []);
+  let cache: Record<string, string[]> | null = opts.cachedClaims ?? null;
+  const lookups: string[] = [];
+  const forgotten: string[][] = [];
   const scopes = {
     get: async (names: readonly string[]) => {
-      lookups.push(names);
-      return names.map((name) => ({ name, requiredClaims: name === 'orders_read' ? ['account_nr'] : [] }));
+      lookups.push(`get ${names.join(' ')}`);
+      return names.map((name) => ({ name, requiredClaims: claims(name) }));
+    },
+    getGuarded: async (names: readonly string[]) => {
+      lookups.push(`getGuarded ${names.join(' ')}`);
+      const fresh = cache === null;
+      const answer = (name: string) => (cache ? (cache[name] ?? claims(name)) : claims(name));
+      cache ??= {};
+      return {
+        requirements: names.map((name) => ({ name, requiredClaims: answer(name) })),
+        guards: names.map((name) => ({ streamId: `scope-${name}`, version: 1 })),
+        fresh,
+      };
+    },
+    forget: (names: readonly string[]) => {
+      forgotten.push([...names]);
+      cache = null;
     },
   };
-  return { issued, lookups, grant: new ClientCredentialsGrant(issuer, scopes, { issuer: ISSUER }) };
+  return { issued, lookups, forgotten, grant: new ClientCredentialsGrant(issuer, scopes, { issuer: ISSUER }) };
 }
 
 describe('client_credentials grant (RFC 6749 §4.4, RFC 8707)', () => {
@@ -50,14 +78,48 @@ describe('client_credentials grant (RFC 6749 §4.4, RFC 8707)', () => {
     expect(issued[0].refreshToken).toBeUndefined();
   });
 
-  it('reads the scope catalogue once and hands the requirements to the issuer', async () => {
+  it('asks the scope catalogue once and hands the requirements and their guards to the issuer', async () => {
     const { grant: g, issued, lookups } = grant();
     await g.handle(parseFormParams({ scope: 'read write' }), client(), meta);
-    expect(lookups).toEqual([['read', 'write']]);
+    expect(lookups).toEqual(['getGuarded read write']);
     expect(issued[0].scopeRequirements).toEqual([
       { name: 'read', requiredClaims: [] },
       { name: 'write', requiredClaims: [] },
     ]);
+    expect(issued[0].guards).toEqual([
+      { streamId: 'scope-read', version: 1 },
+      { streamId: 'scope-write', version: 1 },
+    ]);
+  });
+
+  it('when a guarded scope moved before the append, forgets the cache and decides again', async () => {
+    const { grant: g, issued, lookups, forgotten } = grant({ failAppends: 1 });
+    await g.handle(parseFormParams({ scope: 'read' }), client(), meta);
+    expect(issued).toHaveLength(1);
+    expect(forgotten).toEqual([['read']]);
+    expect(lookups).toEqual(['getGuarded read', 'getGuarded read']);
+  });
+
+  it('after two moved guards, reads the log and issues still guarded; still moving: invalid_request, never a 500', async () => {
+    const { grant: g, issued, lookups } = grant({ failAppends: 2 });
+    await g.handle(parseFormParams({ scope: 'read' }), client(), meta);
+    expect(lookups).toEqual(['getGuarded read', 'getGuarded read', 'getGuarded read']);
+    expect(issued).toHaveLength(1);
+    expect(issued[0].guards).toEqual([{ streamId: 'scope-read', version: 1 }]);
+
+    const busy = grant({ failAppends: 5 });
+    await expect(busy.grant.handle(parseFormParams({ scope: 'read' }), client(), meta)).rejects.toThrow(
+      new InvalidRequestError('concurrent modification; retry'),
+    );
+    expect(busy.issued).toEqual([]);
+  });
+
+  it('re-checks a refusal made on cached definitions against the log before answering', async () => {
+    // the cache still says `read` requires a claim; the log no longer does
+    const { grant: g, issued, forgotten } = grant({ cachedClaims: { read: ['account_nr'] } });
+    await g.handle(parseFormParams({ scope: 'read' }), client(), meta);
+    expect(forgotten).toEqual([['read']]);
+    expect(issued[0].scopeRequirements).toEqual([{ name: 'read', requiredClaims: [] }]);
   });
 
   it('refuses scopes beyond the registered ones and scopes requiring user claims', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidScopeError, parseScope } from '@tessera/oauth';
 import type { RegisteredClient } from '../clients/registered-client';
 import type { CommandMeta } from '../tokens/command-meta';
+import type { StreamGuard } from '../tokens/token-ports';
 import { RefreshFamilies } from '../tokens/refresh-family.service';
 import type { IssuedTokens } from '../tokens/token-issuer.service';
 import type { Grant } from './grant';
@@ -14,7 +15,12 @@ export class RefreshTokenGrant implements Grant {
 
   constructor(private readonly families: RefreshFamilies) {}
 
-  async handle(params: FormParams, client: RegisteredClient, meta: CommandMeta): Promise<IssuedTokens> {
+  async handle(
+    params: FormParams,
+    client: RegisteredClient,
+    meta: CommandMeta,
+    clientGuards: readonly StreamGuard[] = [],
+  ): Promise<IssuedTokens> {
     const refreshToken = required(params, 'refresh_token');
     const raw = params.get('scope');
     let scope: string[] | undefined;
@@ -23,6 +29,6 @@ export class RefreshTokenGrant implements Grant {
       if (parsed === null) throw new InvalidScopeError('scope is malformed');
       scope = parsed;
     }
-    return this.families.rotate(refreshToken, client, scope, meta);
+    return this.families.rotate(refreshToken, client, scope, meta, clientGuards);
   }
 }

@@ -114,6 +114,26 @@ describe.each(['distributed', 'standalone'] as const)('token endpoint (%s)', (mo
     expect(res.json()).toEqual({ error: 'invalid_scope', error_description: expect.stringContaining('account_nr') });
   });
 
+  it('follows a scope redefinition at once, although the scope catalogue is cached between requests', async () => {
+    const admin = { authorization: `Bearer ${app.adminToken}` };
+    const define = async (claims: string[]) =>
+      expect((await app.json('PUT', '/admin/scopes/billing', { description: 'Billing', claims }, admin)).status).toBe(
+        200,
+      );
+    await define([]);
+    const client = await registerClient({ grant_types: ['client_credentials'], scope: 'billing' });
+    const issue = () => token(client, { grant_type: 'client_credentials', scope: 'billing' });
+    expect((await issue()).status).toBe(200); // caches the definition
+    await define(['account_nr']); // now requires a claim a machine client cannot have
+    const refused = await issue();
+    expect(refused.status).toBe(400);
+    expect(refused.json().error).toBe('invalid_scope');
+    await define([]);
+    expect((await issue()).status).toBe(200); // a cached refusal is looked at again, not repeated
+    expect((await app.json('DELETE', '/admin/scopes/billing', undefined, admin)).status).toBe(204);
+    expect((await issue()).status).toBe(200); // an undefined scope requires nothing (as before the cache)
+  });
+
   it('answers bad input with the RFC error, never a 500, and writes nothing', async () => {
     const client = await registerClient({ grant_types: ['client_credentials'], scope: 'read' });
     const before = await tokenEventCount();

@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { SigningKeys } from '@tessera/keys';
 import type { FastifyReply } from 'fastify';
 import { SIGNING_KEY_SETTINGS, type SigningKeySettings } from './signing-key.settings';
-import { SigningKeys } from './signing-keys.service';
 
-/** RFC 7517 §5 JWK Set: every published, non-retired public key (DESIGN §5). */
+/** RFC 7517 §5 JWK Set: every published, non-retired public key of every signing service (DESIGN §5). */
 @Controller()
 export class JwksController {
   constructor(

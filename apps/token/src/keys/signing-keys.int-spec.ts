@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { SIGNING_KEY_CREATED } from '@tessera/contracts';
 import type { Database, EventStore } from '@tessera/event-store';
-import { KeyEncryptionKey } from '@tessera/keys';
+import { KeyEncryptionKey, SigningKeys, SigningKeyVault } from '@tessera/keys';
 import { DATABASE, EVENT_STORE, PROJECTION_RUNNER } from '@tessera/platform';
 import type { ProjectionRunner } from '@tessera/projections';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app';
 import { SIGNING_KEY_SETTINGS, type SigningKeySettings } from './signing-key.settings';
-import { SigningKeys } from './signing-keys.service';
-import { SigningKeyVault } from './signing-key.vault';
 import { TokenSigner } from './token-signer';
 
 jest.setTimeout(120_000);
@@ -33,6 +31,8 @@ describe.each(['distributed', 'standalone'] as const)('signing keys, /jwks and d
   /** A second SigningKeys on the same database, with its own clock and settings (another instance, later). */
   const keysAt = (now: Date, overrides: Partial<SigningKeySettings> = {}) =>
     new SigningKeys({
+      owner: 'token',
+      schema: 'token',
       db,
       store,
       kek: new KeyEncryptionKey(h.kek),
@@ -115,7 +115,7 @@ describe.each(['distributed', 'standalone'] as const)('signing keys, /jwks and d
     );
     const created = events.filter((e) => e.type === SIGNING_KEY_CREATED);
     expect(created.length).toBeGreaterThanOrEqual(2);
-    const vault = new SigningKeyVault(new KeyEncryptionKey(h.kek));
+    const vault = new SigningKeyVault(new KeyEncryptionKey(h.kek), 'token');
     const all = JSON.stringify(events.map((e) => e.data));
     for (const e of created) {
       const jwk = e.data.publicJwk as Record<string, unknown>;
@@ -129,7 +129,7 @@ describe.each(['distributed', 'standalone'] as const)('signing keys, /jwks and d
     for (const r of rows) expect(Buffer.from(r.ciphertext).toString('utf8')).not.toContain('"d"');
     // The wrong KEK opens nothing.
     await expect(
-      new SigningKeyVault(new KeyEncryptionKey(randomBytes(32))).load(db, String(created[0].data.kid)),
+      new SigningKeyVault(new KeyEncryptionKey(randomBytes(32)), 'token').load(db, String(created[0].data.kid)),
     ).rejects.toThrow();
   });
 

@@ -1,22 +1,4 @@
-import { type JWTPayload, SignJWT } from 'jose';
-import type { SigningKeys } from './signing-keys.service';
+import { ActiveKeySigner } from '@tessera/keys';
 
-/** Options of TokenSigner.sign. */
-export interface SignOptions {
-  /** JOSE `typ` header, e.g. `at+jwt` for RFC 9068 access tokens, `JWT` for ID tokens. */
-  typ: string;
-}
-
-/**
- * Signs JWTs with the active signing key (DESIGN §5): compact JWS whose header
- * names the key (`kid`) so verifiers find it in /jwks. Claims (iat, exp, …) are the caller's.
- */
-export class TokenSigner {
-  constructor(private readonly keys: SigningKeys) {}
-
-  /** A compact JWS of `payload` with `alg`, `kid` and `typ` in the protected header. */
-  async sign(payload: JWTPayload, options: SignOptions): Promise<string> {
-    const { kid, alg, key } = await this.keys.current();
-    return new SignJWT(payload).setProtectedHeader({ alg, kid, typ: options.typ }).sign(key);
-  }
-}
+/** Signs the token service's JWTs (access and ID tokens) with ITS active key (DESIGN §5). */
+export class TokenSigner extends ActiveKeySigner {}

@@ -1,4 +1,5 @@
 import type { Migration } from '@tessera/event-store';
+import { signingKeysTableSql } from '@tessera/keys';
 
 /**
  * The token service's private key table (DESIGN §5): private JWKs encrypted
@@ -8,14 +9,5 @@ import type { Migration } from '@tessera/event-store';
 export const signingKeys0001: Migration = {
   id: 'token/0001_signing_keys',
   up: `
-    CREATE SCHEMA IF NOT EXISTS token;
-    CREATE TABLE token.signing_keys (
-      kid text PRIMARY KEY,
-      alg text NOT NULL,
-      kek_version text NOT NULL,
-      iv bytea NOT NULL,
-      ciphertext bytea NOT NULL,
-      auth_tag bytea NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now()
-    );`,
+    CREATE SCHEMA IF NOT EXISTS token;${signingKeysTableSql('token')}`,
 };

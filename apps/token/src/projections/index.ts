@@ -1,6 +1,8 @@
 import type { Projection } from '@tessera/projections';
 import { clientsProjection } from '../clients/client.projection';
+import { consentGrantsProjection } from '../consent-revocation/consent-grants.projection';
 import { signingKeysProjection } from '../keys/signing-keys.projection';
+import { lineageWorkProjection } from '../token-exchange/lineage-work.projection';
 import { scopesProjection } from '../scopes/scope.projection';
 import { accessTokensProjection } from '../tokens/access-token.projection';
 import { refreshTokensProjection } from '../tokens/refresh-token.projection';
@@ -12,4 +14,6 @@ export const tokenProjections: readonly Projection[] = [
   accessTokensProjection,
   refreshTokensProjection,
   signingKeysProjection,
+  consentGrantsProjection,
+  lineageWorkProjection,
 ];

@@ -1,6 +1,6 @@
-import { TokenEvents } from '@tessera/contracts';
+import { REVOCATION_EVENT_TYPE, REVOCATION_SOURCE, TokenEvents } from '@tessera/contracts';
 import type { RecordedEvent } from '@tessera/event-store';
-import { REVOCATION_EVENT_TYPE, revocationMessage } from './revocation-message';
+import { revocationMessage } from './revocation-message';
 
 const at = new Date('2030-01-01T00:00:00Z');
 const recorded = (type: string, data: Record<string, unknown>): RecordedEvent => ({
@@ -33,6 +33,7 @@ describe('revocation integration event (DESIGN §3)', () => {
       key: 'user-1',
       value: expect.objectContaining({
         id: 'evt-1',
+        source: REVOCATION_SOURCE,
         type: REVOCATION_EVENT_TYPE,
         subject: 'user-1',
         traceparent: '00-abc-def-01',
@@ -63,6 +64,10 @@ describe('revocation integration event (DESIGN §3)', () => {
       reason: 'revoked_by_client',
       revokedAt: at.toISOString(),
     });
+    // A family's token revoked on its own stream with the family: the family's message lists it (one message).
+    expect(
+      revocationMessage(recorded(TokenEvents.accessTokenRevoked, { ...data, reason: 'family_revoked' })),
+    ).toBeNull();
     expect(revocationMessage(recorded(TokenEvents.accessTokenIssued, { handle: 'a1' }))).toBeNull();
     expect(revocationMessage(recorded('client.registered', {}))).toBeNull();
   });

@@ -1,7 +1,17 @@
+import type { Tracer } from '@opentelemetry/api';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Database, EventStore } from '@tessera/event-store';
 import { type MessageBus, Relay, topicNames } from '@tessera/messaging';
-import { CONFIG, DATABASE, EVENT_STORE, LOGGER, MESSAGE_BUS, METRICS, type TesseraConfig } from '@tessera/platform';
+import {
+  CONFIG,
+  DATABASE,
+  EVENT_STORE,
+  LOGGER,
+  MESSAGE_BUS,
+  METRICS,
+  type TesseraConfig,
+  TRACER,
+} from '@tessera/platform';
 import type { Logger } from '@tessera/telemetry';
 import type { Registry } from 'prom-client';
 import { revocationMessage } from './revocation-message';
@@ -26,6 +36,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(CONFIG) config: TesseraConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS) metrics: Registry,
+    @Inject(TRACER) tracer: Tracer,
   ) {
     this.relay = new Relay({
       db,
@@ -36,6 +47,7 @@ export class RevocationRelay implements OnApplicationBootstrap, OnModuleDestroy 
       select: revocationMessage,
       logger,
       metrics,
+      tracer,
     });
   }
 

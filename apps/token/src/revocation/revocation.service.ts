@@ -1,10 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { accessTokenStream } from '@tessera/contracts';
-import type { EventStore } from '@tessera/event-store';
-import { EVENT_STORE } from '@tessera/platform';
-import { decideAccessToken, evolveAccessToken, type AccessTokenState } from '../tokens/access-token.decider';
+import { Injectable } from '@nestjs/common';
+import { LineageRevoker } from '../token-exchange/lineage-revoker.service';
 import type { CommandMeta } from '../tokens/command-meta';
-import { decideAndAppend } from '../tokens/decide-and-append';
 import { tokenHandle } from '../tokens/opaque-token';
 import { RefreshFamilies } from '../tokens/refresh-family.service';
 
@@ -16,26 +12,15 @@ import { RefreshFamilies } from '../tokens/refresh-family.service';
 @Injectable()
 export class RevocationService {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly families: RefreshFamilies,
+    private readonly lineage: LineageRevoker,
   ) {}
 
   async revoke(token: string, clientId: string, meta: CommandMeta): Promise<void> {
     const familyId = await this.families.familyOfToken(token);
-    // A refresh token: the family and every access token it issued, in one event (DESIGN §5).
-    if (familyId) return this.families.revoke(familyId, clientId, meta);
-    await this.revokeAccessToken(tokenHandle(token), clientId, meta);
-  }
-
-  private async revokeAccessToken(handle: string, clientId: string, meta: CommandMeta): Promise<void> {
-    await decideAndAppend(this.store, accessTokenStream(handle), (history) =>
-      history.length === 0
-        ? []
-        : decideAccessToken(
-            history.reduce<AccessTokenState | null>(evolveAccessToken, null),
-            { type: 'RevokeAccessToken', clientId },
-            meta,
-          ),
-    );
+    // A refresh token: the family, every access token it issued and every token exchanged from
+    // them (RFC 8693 lineage), in one event (DESIGN §5).
+    if (familyId) return this.lineage.revokeFamily(familyId, clientId, meta);
+    await this.lineage.revokeAccessToken(tokenHandle(token), clientId, meta);
   }
 }

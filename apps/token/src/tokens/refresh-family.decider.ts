@@ -4,6 +4,7 @@ import {
   type RefreshFamilyStartedData,
   type RefreshTokenRotatedData,
   type RevocationReason,
+  type SealedClaims,
 } from '@tessera/contracts';
 import type { NewEvent, RecordedEvent } from '@tessera/event-store';
 import { InvalidGrantError, InvalidScopeError } from '@tessera/oauth';
@@ -23,6 +24,10 @@ export interface RefreshFamilyState {
   spent: string[];
   accessTokenHandles: string[];
   revoked: boolean;
+  /** The family's RefreshTokenClaims sealed under `current` (DESIGN §2), when it has claims. */
+  sealedClaims?: SealedClaims;
+  /** The consent that allowed the family (authorization code grant). */
+  consentId?: string;
 }
 
 /** Begin a family with its first refresh token and access token. */
@@ -40,6 +45,8 @@ export interface RotateRefreshToken {
   scope?: string[];
   refreshHandle: string;
   accessTokenHandle: string;
+  /** The family's claims resealed under the successor (`refreshHandle`), when it has claims. */
+  sealedClaims?: SealedClaims;
 }
 
 /** Revoke the family and everything it issued. */
@@ -68,13 +75,17 @@ export function evolveRefreshFamily(state: RefreshFamilyState | null, event: Rec
         spent: [],
         accessTokenHandles: [d.accessTokenHandle],
         revoked: false,
+        ...(d.sealedClaims ? { sealedClaims: d.sealedClaims } : {}),
+        ...(d.consentId !== undefined ? { consentId: d.consentId } : {}),
       };
     }
     case TokenEvents.refreshTokenRotated: {
       if (!state) return state;
       const d = event.data as unknown as RefreshTokenRotatedData;
+      const { sealedClaims: _previous, ...rest } = state;
       return {
-        ...state,
+        ...rest,
+        ...(d.sealedClaims ? { sealedClaims: d.sealedClaims } : {}),
         current: d.refreshHandle,
         spent: [...state.spent, d.previousHandle],
         accessTokenHandles: [...state.accessTokenHandles, d.accessTokenHandle],
@@ -139,6 +150,7 @@ function decideRotation(state: RefreshFamilyState | null, command: RotateRefresh
     accessTokenHandle: command.accessTokenHandle,
     scope: scope.join(' '),
     rotatedAt: meta.now.toISOString(),
+    ...(command.sealedClaims ? { sealedClaims: command.sealedClaims } : {}),
   };
   return [event(TokenEvents.refreshTokenRotated, data, meta)];
 }

@@ -1,10 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { accessTokenStream, refreshFamilyStream, TokenEvents } from '@tessera/contracts';
+import {
+  accessTokenStream,
+  REFRESH_TOKEN_CLAIMS_PURPOSE,
+  refreshFamilyStream,
+  type RefreshTokenClaims,
+  TokenEvents,
+} from '@tessera/contracts';
 import { ConcurrencyError, type EventStore } from '@tessera/event-store';
+import { openWithToken, sealWithToken } from '@tessera/keys';
 import { InvalidGrantError } from '@tessera/oauth';
 import { EVENT_STORE } from '@tessera/platform';
 import type { RegisteredClient } from '../clients/registered-client';
+import { IdTokenSigner } from '../id-tokens/id-token.signer';
 import type { CommandMeta } from './command-meta';
+import type { StreamGuard } from './token-ports';
 import { generateOpaqueToken, REFRESH_TOKEN_PREFIX, tokenHandle } from './opaque-token';
 import { decideRefreshFamily, type RefreshFamilyCommand, refreshFamilyFrom } from './refresh-family.decider';
 import { RefreshTokenLookup } from './refresh-token.lookup';
@@ -19,6 +28,7 @@ export class RefreshFamilies {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly lookup: RefreshTokenLookup,
     private readonly issuer: TokenIssuer,
+    private readonly idTokens: IdTokenSigner,
   ) {}
 
   /** The family id a refresh token value belongs to, or null. */
@@ -39,6 +49,7 @@ export class RefreshFamilies {
     client: RegisteredClient,
     scope: string[] | undefined,
     meta: CommandMeta,
+    guards: readonly StreamGuard[] = [],
   ): Promise<IssuedTokens> {
     const familyId = await this.familyOfToken(value);
     if (!familyId) throw new InvalidGrantError('refresh token is invalid');
@@ -64,6 +75,10 @@ export class RefreshFamilies {
         }
         if (!state) throw new InvalidGrantError('refresh token is invalid');
         const granted = scope ?? state.scope;
+        // DESIGN §2: the family's claims are sealed under its current token, the one presented (checked above).
+        const claims = state.sealedClaims
+          ? openWithToken<RefreshTokenClaims>(value, REFRESH_TOKEN_CLAIMS_PURPOSE, state.sealedClaims)
+          : undefined;
         const access = await this.issuer.mint({
           clientId: client.clientId,
           format: client.accessTokenFormat,
@@ -71,20 +86,41 @@ export class RefreshFamilies {
           scopes: granted,
           audience: state.aud,
           familyId,
+          ...(claims ? { claims: claims.accessToken } : {}),
+          ...(state.consentId !== undefined ? { consentId: state.consentId } : {}),
           meta,
         });
-        const rotated = decideRefreshFamily(state, { ...command, accessTokenHandle: access.handle }, meta);
+        const sealedClaims = claims ? sealWithToken(nextRefresh, REFRESH_TOKEN_CLAIMS_PURPOSE, claims) : undefined;
+        const rotated = decideRefreshFamily(
+          state,
+          { ...command, accessTokenHandle: access.handle, ...(sealedClaims ? { sealedClaims } : {}) },
+          meta,
+        );
         await this.store.appendMany([
           { streamId: stream, expectedVersion: events.length, events: rotated },
           { streamId: accessTokenStream(access.handle), expectedVersion: 0, events: [access.event] },
           refreshTokenIssued(command.refreshHandle, familyId, meta),
+          // The client's stream version its authentication was based on: the append fails if it moved.
+          ...guards.map((g) => ({ streamId: g.streamId, expectedVersion: g.version, events: [] })),
         ]);
+        // OIDC Core §12.2: a new ID token for the original authentication, when `openid` is still granted.
+        const idToken =
+          claims?.idToken && granted.includes('openid')
+            ? await this.idTokens.sign({
+                ...claims.idToken,
+                sub: state.sub,
+                clientId: client.clientId,
+                accessToken: access.value,
+                now: meta.now,
+              })
+            : undefined;
         return {
           access_token: access.value,
           token_type: 'Bearer',
           expires_in: access.expiresIn,
           ...(granted.length > 0 ? { scope: granted.join(' ') } : {}),
           refresh_token: nextRefresh,
+          ...(idToken !== undefined ? { id_token: idToken } : {}),
         };
       } catch (err) {
         // Lost the race: read again; the token is now spent, so this becomes a replay.

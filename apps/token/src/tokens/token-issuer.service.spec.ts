@@ -1,4 +1,5 @@
 import type { AppendRequest, EventStore } from '@tessera/event-store';
+import { openWithToken, type SealedWithToken } from '@tessera/keys';
 import { InvalidScopeError } from '@tessera/oauth';
 import { type IssueRequest, TokenIssuer } from './token-issuer.service';
 import type { ScopeRequirement } from './token-ports';
@@ -46,6 +47,35 @@ describe('TokenIssuer scope requirements (DESIGN §5)', () => {
     expect(signed[0]).toEqual(expect.objectContaining({ account_nr: 'NL01' }));
     expect(signed[0].email).toBeUndefined();
     expect(appended).toHaveLength(1);
+  });
+
+  it('seals the released claims under the token value: never in clear in the log (DESIGN §2)', async () => {
+    const { issuer, appended } = setup();
+    const tokens = await issuer.issue(request({ format: 'reference', refreshToken: true }));
+    const [access, family] = appended[0].map((r) => r.events[0]?.data ?? {});
+    expect(JSON.stringify(appended)).not.toContain('NL01');
+    expect(access.claims).toBeUndefined();
+    expect(openWithToken(tokens.access_token, 'access-token.claims', access.sealedClaims as SealedWithToken)).toEqual({
+      account_nr: 'NL01',
+    });
+    // The family keeps them for its rotations, under its refresh token.
+    expect(
+      openWithToken(tokens.refresh_token!, 'refresh-token.claims', family.sealedClaims as SealedWithToken),
+    ).toEqual({ accessToken: { account_nr: 'NL01' } });
+  });
+
+  it('seals nothing when the scopes release no claim', async () => {
+    const { issuer, appended } = setup();
+    await issuer.issue(request({ scopes: ['read'], refreshToken: true }));
+    expect(appended[0].every((r) => r.events.every((e) => !('sealedClaims' in e.data)))).toBe(true);
+  });
+
+  it("appends the caller's guards as requests without events, in the same appendMany as the token", async () => {
+    const { issuer, appended } = setup();
+    await issuer.issue(request({ guards: [{ streamId: 'scope-read', version: 3 }] }));
+    expect(appended).toHaveLength(1);
+    expect(appended[0].slice(1)).toEqual([{ streamId: 'scope-read', expectedVersion: 3, events: [] }]);
+    expect(appended[0][0].events[0].type).toBe('access-token.issued');
   });
 
   it('uses requirements looked up by the caller without reading the catalogue again', async () => {

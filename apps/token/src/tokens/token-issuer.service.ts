@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  ACCESS_TOKEN_CLAIMS_PURPOSE,
+  type ActClaim,
   accessTokenStream,
   type AccessTokenFormat,
   type AccessTokenIssuedData,
+  REFRESH_TOKEN_CLAIMS_PURPOSE,
   refreshFamilyStream,
+  type RefreshIdTokenContext,
+  type RefreshTokenClaims,
   TokenEvents,
 } from '@tessera/contracts';
 import type { AppendRequest, EventStore, NewEvent } from '@tessera/event-store';
+import { sealWithToken } from '@tessera/keys';
 import { InvalidScopeError } from '@tessera/oauth';
 import { CONFIG, EVENT_STORE, type TesseraConfig } from '@tessera/platform';
 import { type CommandMeta, eventMetadata } from './command-meta';
@@ -21,6 +27,7 @@ import {
   SCOPE_REQUIREMENTS,
   type ScopeRequirement,
   type ScopeRequirements,
+  type StreamGuard,
 } from './token-ports';
 
 /** What to issue (grant-independent, so the authorization_code grant of issue 5 reuses it). */
@@ -42,6 +49,27 @@ export interface IssueRequest {
    * here when absent.
    */
   scopeRequirements?: readonly ScopeRequirement[];
+  /**
+   * Stream versions the decision to issue was based on (e.g. cached scope
+   * definitions): appended with the token as requests without events, so the
+   * append fails with ConcurrencyError, issuing nothing, if one has moved.
+   */
+  guards?: readonly StreamGuard[];
+  /** The consent that allowed the grant (authorization code): recorded on the token and family (issue 5). */
+  consentId?: string;
+  /** RFC 8693 §4.1: the delegation chain of an exchanged token (JWT claim and log). */
+  act?: ActClaim;
+  /** RFC 8693 lineage: the subject token an exchanged token comes from (log only). */
+  parentHandle?: string;
+  /** The token expires no later than this (an exchanged token: ≤ its subject token, RFC 8693 §2.2.1). */
+  notAfter?: Date;
+  /**
+   * Appends that must commit with the tokens or not at all, e.g. the
+   * authorization code's redemption at its expected version (DESIGN §2).
+   */
+  alsoAppend?: (issued: { accessTokenHandle: string; familyId?: string }) => AppendRequest[];
+  /** The authentication an `openid` refresh family repeats in the ID token of each refresh (OIDC Core §12.2). */
+  refreshIdToken?: RefreshIdTokenContext;
   meta: CommandMeta;
 }
 
@@ -53,6 +81,10 @@ export interface IssuedTokens {
   /** Absent when no scope was granted (RFC 6749 §5.1: OPTIONAL). */
   scope?: string;
   refresh_token?: string;
+  /** OIDC Core §3.1.3.3: with the authorization code grant when `openid` was granted. */
+  id_token?: string;
+  /** RFC 8693 §2.2.1: with token exchange, the type of the issued token. */
+  issued_token_type?: string;
 }
 
 /** An access token minted but not yet in the log. */
@@ -61,6 +93,8 @@ export interface MintedAccessToken {
   handle: string;
   event: NewEvent;
   expiresIn: number;
+  /** The claims it releases (its scopes' required claims), in clear for the caller only. */
+  claims: Record<string, unknown>;
 }
 
 /**
@@ -74,7 +108,7 @@ export class TokenIssuer {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CONFIG) private readonly config: Pick<TesseraConfig & { issuer: string }, 'issuer'>,
     @Inject(ACCESS_TOKEN_SIGNER) private readonly signer: AccessTokenSigner,
-    @Inject(SCOPE_REQUIREMENTS) private readonly scopes: ScopeRequirements,
+    @Inject(SCOPE_REQUIREMENTS) private readonly scopes: Pick<ScopeRequirements, 'get'>,
   ) {}
 
   /** Issues the tokens and appends their events; throws InvalidScopeError when a required claim is missing. */
@@ -82,6 +116,7 @@ export class TokenIssuer {
     const access = await this.mint(request);
     const appends: AppendRequest[] = [
       { streamId: accessTokenStream(access.handle), expectedVersion: 0, events: [access.event] },
+      ...(request.guards ?? []).map((g) => ({ streamId: g.streamId, expectedVersion: g.version, events: [] })),
     ];
     let refreshToken: string | undefined;
     if (request.refreshToken) {
@@ -101,6 +136,16 @@ export class TokenIssuer {
             refreshHandle: tokenHandle(refreshToken),
             accessTokenHandle: access.handle,
             expiresAt: new Date(now.getTime() + REFRESH_FAMILY_TTL_SECONDS * 1000).toISOString(),
+            ...(request.consentId !== undefined ? { consentId: request.consentId } : {}),
+            // DESIGN §2: the claims rotations need, readable only with the refresh token.
+            ...(Object.keys(access.claims).length > 0 || request.refreshIdToken
+              ? {
+                  sealedClaims: sealWithToken(refreshToken, REFRESH_TOKEN_CLAIMS_PURPOSE, {
+                    accessToken: access.claims,
+                    ...(request.refreshIdToken ? { idToken: request.refreshIdToken } : {}),
+                  } satisfies RefreshTokenClaims),
+                }
+              : {}),
           },
         },
         request.meta,
@@ -109,6 +154,10 @@ export class TokenIssuer {
         { streamId: refreshFamilyStream(familyId), expectedVersion: 0, events: started },
         refreshTokenIssued(tokenHandle(refreshToken), familyId, request.meta),
       );
+    }
+    if (request.alsoAppend) {
+      const familyId = access.event.data.familyId as string | undefined;
+      appends.push(...request.alsoAppend({ accessTokenHandle: access.handle, ...(familyId ? { familyId } : {}) }));
     }
     await this.store.appendMany(appends);
     return {
@@ -131,7 +180,8 @@ export class TokenIssuer {
     const claims = requiredClaims(requirements, request.claims ?? {});
     const { now } = request.meta;
     const iat = Math.floor(now.getTime() / 1000);
-    const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+    const ttl = ACCESS_TOKEN_TTL_SECONDS;
+    const exp = request.notAfter ? Math.min(iat + ttl, Math.floor(request.notAfter.getTime() / 1000)) : iat + ttl;
     const jti = randomUUID();
     const scope = request.scopes.join(' ');
     const value =
@@ -147,6 +197,7 @@ export class TokenIssuer {
               jti,
               iat,
               exp,
+              ...(request.act ? { act: request.act } : {}),
             },
             { typ: 'at+jwt' }, // RFC 9068 §2.1
           )
@@ -164,13 +215,20 @@ export class TokenIssuer {
       issuedAt: new Date(iat * 1000).toISOString(),
       expiresAt: new Date(exp * 1000).toISOString(),
       ...(familyId ? { familyId } : {}),
+      ...(request.consentId !== undefined ? { consentId: request.consentId } : {}),
+      ...(request.act ? { act: request.act } : {}),
+      ...(request.parentHandle !== undefined ? { parentHandle: request.parentHandle } : {}),
+      // DESIGN §2: claims about a person never travel in clear in the log; the token's holder can open them.
+      ...(Object.keys(claims).length > 0
+        ? { sealedClaims: sealWithToken(value, ACCESS_TOKEN_CLAIMS_PURPOSE, claims) }
+        : {}),
     };
     const event: NewEvent = {
       type: TokenEvents.accessTokenIssued,
       data: { ...data },
       metadata: eventMetadata(request.meta),
     };
-    return { value, handle, event, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+    return { value, handle, event, expiresIn: exp - iat, claims };
   }
 }
 

@@ -13,9 +13,35 @@ export interface ScopeRequirement {
   requiredClaims: string[];
 }
 
+/**
+ * A stream version a decision was based on. Appended as a request without
+ * events, it makes the append fail with ConcurrencyError (and append nothing)
+ * if the stream has moved since (DESIGN §2: optimistic concurrency).
+ */
+export interface StreamGuard {
+  streamId: string;
+  version: number;
+}
+
+/** Requirements possibly served from a cache, with the guards that make them exact at append time. */
+export interface GuardedScopeRequirements {
+  requirements: ScopeRequirement[];
+  guards: StreamGuard[];
+  /** False when (part of) the answer came from the cache: a refusal based on it must be re-checked fresh. */
+  fresh: boolean;
+}
+
 /** Which claims each scope requires; unknown scopes are left out of the answer. */
 export interface ScopeRequirements {
+  /** Read now from the log: exact. */
   get(names: readonly string[]): Promise<ScopeRequirement[]>;
+  /**
+   * Like `get` without a read when cached (issue 3 benchmark: no catalogue
+   * read per token). Only exact together with its guards in the same append.
+   */
+  getGuarded(names: readonly string[]): Promise<GuardedScopeRequirements>;
+  /** Drops cached answers (their guards failed, or a refusal needs a fresh look). */
+  forget(names: readonly string[]): void;
 }
 
 /** Injection token of the AccessTokenSigner. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdTokensModule } from '../id-tokens/id-tokens.module';
 import { KeysModule } from '../keys/keys.module';
 import { TokenSigner } from '../keys/token-signer';
 import { ScopeCatalog } from '../scopes/scope.catalog';
@@ -10,7 +11,7 @@ import { ACCESS_TOKEN_SIGNER, CLOCK, SCOPE_REQUIREMENTS } from './token-ports';
 
 /** Token issuance, refresh families and their lookups (issue 3 §5, §6). */
 @Module({
-  imports: [ScopesModule, KeysModule],
+  imports: [ScopesModule, KeysModule, IdTokensModule],
   providers: [
     TokenIssuer,
     RefreshFamilies,
