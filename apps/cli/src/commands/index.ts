@@ -1,5 +1,6 @@
 import { allProjections } from '../../../standalone/src/all-projections';
 import type { CliCommand } from '../cli-command';
+import { command as audit } from './audit.command';
 import { helpCommand } from './help.command';
 import { command as keys } from './keys.command';
 import { command as migrate } from './migrate.command';
@@ -14,4 +15,5 @@ export const commands: readonly CliCommand[] = [
   createProjectionsCommand(allProjections),
   relay,
   keys,
+  audit,
 ];
