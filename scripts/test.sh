@@ -20,6 +20,10 @@ npm run build || exit $?
 
 # infra-up sees KAFKA_BROKERS only when the caller set it (then it starts no broker).
 bash "$ROOT/scripts/infra-up.sh" || exit $?
+# The phantom token e2e runs a real nginx (issue 4): installed from Debian when missing. Without it
+# only those tests fail (with the reason), not the whole run.
+bash "$ROOT/scripts/ensure-nginx.sh" || echo "[test] nginx is unavailable: the gateway e2e tests will fail" >&2
+bash "$ROOT/scripts/ensure-chromium.sh" || echo "[test] chromium is unavailable: the browser e2e tests will fail" >&2
 
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 if [ -z "${TESSERA_TEST_ADMIN_DATABASE_URL:-}" ]; then
