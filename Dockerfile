@@ -1,5 +1,7 @@
 # One image for every Tessera process (the five services, the CLI, standalone); docker-compose.yml
-# picks the process with `command`. The default is the standalone mode (DESIGN §6).
+# and the Helm chart (deploy/helm/tessera) pick the process with `command`: `node
+# dist/apps/<service>/src/main.js` for a service, `tessera <command>` for the CLI (e.g. the
+# migration). The default is the standalone mode (DESIGN §6).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,6 +13,8 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# `tessera` (packages/cli, a workspace link in node_modules/.bin) runs dist/apps/cli/src/main.js.
+ENV PATH=/app/node_modules/.bin:$PATH
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules

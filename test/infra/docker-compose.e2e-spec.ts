@@ -1,6 +1,9 @@
-// docker-compose.yml must run what the code defines (issue 2): every service of SERVICES on its
-// default port, started from its compiled entry point, reading only the variables of DESIGN §9,
-// next to the same Kafka version `npm run infra:up` runs and the same broker settings.
+// docker-compose.yml must run what the code defines (issues 2 and 7): every service of SERVICES on
+// its default port, started from its compiled entry point, reading only the variables of DESIGN §9,
+// next to the same Kafka version `npm run infra:up` runs and the same broker settings; nginx renders
+// deploy/nginx with its own render.sh and routes to those services; traces go to Jaeger over OTLP.
+// No Docker engine is needed: the file is parsed, never run.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -13,6 +16,7 @@ interface ComposeService {
   build?: string | { context?: string; dockerfile?: string };
   command?: string | string[];
   entrypoint?: string | string[];
+  healthcheck?: { test?: string | string[] };
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: (string | { target: number; published: number | string })[];
   depends_on?: string[] | Record<string, { condition?: string }>;
@@ -143,5 +147,85 @@ describe('docker-compose.yml', () => {
     expect(mounts.some((m) => m.startsWith('./deploy/postgres/init.sql:/docker-entrypoint-initdb.d/'))).toBe(true);
     const sql = readFileSync(join(root, 'deploy/postgres/init.sql'), 'utf8');
     for (const name of SERVICE_NAMES) expect(sql).toContain(`'tessera_${name}'`);
+  });
+
+  it('checks readiness on /health/ready, the route the platform serves', () => {
+    const controller = readFileSync(join(root, 'libs/platform/src/health/health.controller.ts'), 'utf8');
+    expect(controller).toContain("@Controller('health')");
+    expect(controller).toContain("@Get('ready')");
+    for (const name of SERVICE_NAMES) {
+      expect([services[name].healthcheck?.test ?? []].flat().join(' ')).toContain('/health/ready');
+    }
+  });
+
+  it('runs the migration through the tessera bin the image puts on PATH', () => {
+    const bin = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(readFileSync(join(root, 'packages/cli', bin.bin.tessera), 'utf8')).toContain('dist/apps/cli/src/main.js');
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/^ENV PATH=\/app\/node_modules\/\.bin:\$PATH$/m);
+    // The migration creates the topics the services use: the same prefix.
+    const prefix = environment(services.migrate).get('TESSERA_TOPIC_PREFIX');
+    for (const name of SERVICE_NAMES) expect(environment(services[name]).get('TESSERA_TOPIC_PREFIX')).toBe(prefix);
+  });
+
+  it("points every service's OTLP/HTTP trace export at the Jaeger container", () => {
+    expect(services.jaeger?.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    expect(publishedPorts(services.jaeger)).toContain('16686:16686');
+    for (const name of SERVICE_NAMES) {
+      expect([name, environment(services[name]).get('OTEL_EXPORTER_OTLP_ENDPOINT')]).toEqual([
+        name,
+        'http://jaeger:4318',
+      ]);
+    }
+  });
+
+  describe('nginx', () => {
+    const nginx = services.nginx;
+    const env = environment(nginx);
+
+    it('mounts deploy/nginx and renders it with render.sh before starting', () => {
+      expect((nginx.volumes ?? []).map(String)).toContain('./deploy/nginx:/etc/tessera/nginx:ro');
+      const entry = commandLine(nginx);
+      expect(entry).toContain('/etc/tessera/nginx/render.sh /etc/tessera/nginx/tessera.conf.template');
+      expect(entry).toContain("exec nginx -g 'daemon off;'");
+      for (const name of SERVICE_NAMES) {
+        expect(nginx.depends_on).toMatchObject({ [name]: { condition: 'service_healthy' } });
+      }
+    });
+
+    it('renders a configuration that sends each route to its service on its port', () => {
+      // The compose variables with their ${VAR:-default} defaults applied, as docker compose would.
+      const rendered = execFileSync('bash', [join(root, 'deploy/nginx/render.sh')], {
+        env: {
+          PATH: process.env.PATH,
+          ...Object.fromEntries([...env].map(([k, v]) => [k, v.replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1')])),
+          // A required variable (`${VAR:?…}`): the operator's value.
+          TESSERA_GATEWAY_SECRET: 'gateway-secret-for-the-compose-test-0123456789',
+        },
+        encoding: 'utf8',
+      });
+      for (const name of SERVICE_NAMES) {
+        expect(rendered).toContain(`upstream tessera_${name} {\n    server ${name}:${SERVICES[name].defaultPort};`);
+      }
+      expect(rendered).toContain(`listen ${env.get('TESSERA_GATEWAY_LISTEN')};`);
+      expect(rendered).toContain('proxy_pass http://tessera_introspection/gateway/phantom;');
+      expect(publishedPorts(nginx)).toContain(`8080:${env.get('TESSERA_GATEWAY_LISTEN')}`);
+    });
+
+    it('shares the gateway secret with the introspection service only, as a required variable', () => {
+      const secret = env.get('TESSERA_GATEWAY_SECRET');
+      expect(secret).toMatch(/^\$\{TESSERA_GATEWAY_SECRET:\?/);
+      expect(environment(services.introspection).get('TESSERA_GATEWAY_SECRET')).toBe(secret);
+      for (const name of SERVICE_NAMES.filter((n) => n !== 'introspection')) {
+        expect([name, environment(services[name]).has('TESSERA_GATEWAY_SECRET')]).toEqual([name, false]);
+      }
+    });
+
+    it("is the issuer by default: the services' public URL is nginx's", () => {
+      for (const name of SERVICE_NAMES) {
+        expect(environment(services[name]).get('TESSERA_ISSUER')).toBe('${TESSERA_ISSUER:-http://localhost:8080}');
+      }
+    });
   });
 });
