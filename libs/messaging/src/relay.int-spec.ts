@@ -103,6 +103,35 @@ describe('Relay: log → Kafka (DESIGN §3)', () => {
     expect(text).toMatch(/tessera_relay_published_total\{relay="identity-events"\} (\d+)/);
   });
 
+  it('delivers an append the read horizon hid, without waiting for another append or the poll', async () => {
+    const inProcess = new InProcessBus();
+    const name = `horizon-${uniqueSuffix()}`;
+    // A poll interval of a minute: only the retry after a notified-but-hidden append can deliver in time.
+    const relay = new Relay({ db, store, bus: inProcess, topic, name, pollIntervalMs: 60_000 });
+    relays.push(relay);
+    await relay.start();
+    await until(() => relay.active, 5000, 'relay active');
+    const seen: string[] = [];
+    const sub = await inProcess.subscribe(topic, { groupId: name, fromBeginning: true }, async (e) => {
+      seen.push(String(e.subject ?? e.id));
+    });
+    // An older transaction that has taken an id holds the read horizon below the append that follows it.
+    const holder = new Client({ connectionString: testDb.url });
+    await holder.connect();
+    const streamId = `horizon-${randomUUID()}`;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()');
+      await store.append(streamId, 0, [{ type: 'test.horizon', data: {} }]);
+      await new Promise((r) => setTimeout(r, 300)); // the relay was notified and read nothing yet
+      await holder.query('COMMIT'); // ends without any notification
+      await until(() => seen.includes(streamId), 10_000, 'the hidden append to be published');
+    } finally {
+      await holder.end();
+      await sub.stop();
+    }
+  });
+
   it('keeps exactly one relay active; a standby takes over when the active one stops', async () => {
     const inProcess = new InProcessBus();
     const a = new Relay({ db, store, bus: inProcess, topic, name: 'failover-test', lockRetryMs: 100 });

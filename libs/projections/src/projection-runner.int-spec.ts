@@ -66,6 +66,20 @@ describe('ProjectionRunner on PostgreSQL', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
+  it('applies an append the read horizon hid, without another append or waiting for the poll', async () => {
+    const r = runner({ projections: [accountsProjection({ schema: 'demo' })], pollIntervalMs: 60_000 });
+    await r.start();
+    await new Promise((res) => setTimeout(res, 200)); // the first round has run; the loop now sleeps 60 s
+    // An older transaction that has taken an id holds the read horizon below the append that follows it.
+    const holder = env.newPool('horizon-holder');
+    await holder.transaction(async (tx) => {
+      await tx.query('SELECT pg_current_xact_id()');
+      await env.store.append(accountStream('hidden'), 0, [{ type: AccountEvents.opened, data: { owner: 'x' } }]);
+      await new Promise((res) => setTimeout(res, 300)); // the runner was woken and could read nothing yet
+    }); // commits without any notification
+    await waitFor(async () => (await tableRows(env.db, LIVE)).has('hidden'), 10_000);
+  });
+
   it('once caught up, spaces its rounds by minReadIntervalMs instead of reading once per commit', async () => {
     let reads = 0;
     const store = new Proxy(env.store, {

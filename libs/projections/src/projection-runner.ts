@@ -65,6 +65,8 @@ export class ProjectionRunner {
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private wakeRequested = false;
+  /** An append was announced since the last round began (unlike wakeRequested, not cleared by sleep). */
+  private notified = false;
   private unlisten?: () => Promise<void>;
   private subscription?: Subscription;
   private lastLagAt = 0;
@@ -145,6 +147,7 @@ export class ProjectionRunner {
   /** Asks the loop to run now (a NOTIFY or a bus message arrived). */
   private wake(): void {
     this.wakeRequested = true;
+    this.notified = true;
     this.wakeUp?.();
   }
 
@@ -172,17 +175,24 @@ export class ProjectionRunner {
     let failures = 0;
     let roundAt = 0;
     let caughtUp = false;
+    // After a wake-up whose append no projection could read yet, the next rounds come after this many ms
+    // (doubling up to the poll interval): see below.
+    let hiddenRetryMs = 0;
     while (this.running) {
       if (caughtUp) await this.spaceRounds(roundAt);
       if (!this.running) break;
       // This round reads everything committed (and NOTIFYed) so far: wake-ups until now are served by it.
+      const notified = this.notified;
+      this.notified = false;
       this.wakeRequested = false;
       roundAt = Date.now();
       let busy = false;
+      let read = 0;
       try {
         for (const p of this.projections) {
           if (!this.running) break;
           const result = await this.batch(p);
+          read += result.read;
           if (result.read >= this.batchSize) busy = true;
         }
         await this.publishPendingDeadLetters();
@@ -194,9 +204,22 @@ export class ProjectionRunner {
         this.log.error({ err: errorMessage(err), failures }, 'projection batch failed; retrying');
       }
       caughtUp = !busy && failures === 0;
+      // A notified append that nothing could read yet sits above the read horizon of an older open
+      // transaction (DESIGN §2); no notification comes when that one ends, so retry soon rather than
+      // after a whole poll interval (the relay does the same: issue 4, revocation propagation).
+      if (failures === 0 && read === 0 && (notified || hiddenRetryMs > 0)) {
+        hiddenRetryMs = hiddenRetryMs === 0 ? Math.max(1, this.minReadIntervalMs) : hiddenRetryMs * 2;
+      } else {
+        hiddenRetryMs = 0;
+      }
+      if (hiddenRetryMs >= this.pollIntervalMs) hiddenRetryMs = 0;
       if (!busy && this.running) {
         const backoff =
-          failures === 0 ? this.pollIntervalMs : Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** failures);
+          failures > 0
+            ? Math.min(MAX_BACKOFF_MS, this.pollIntervalMs * 2 ** failures)
+            : hiddenRetryMs > 0
+              ? hiddenRetryMs
+              : this.pollIntervalMs;
         await this.sleep(backoff);
       }
     }
