@@ -7,17 +7,14 @@
 // runs here. Same grant, same client authentication (client_secret_basic), same scope, opaque tokens.
 // Needs `npm run build` and the infrastructure (`npm run infra:up`).
 // Usage: node bench/token.bench.mjs [seconds=10] [connections=10,50]
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { basic, brokers, freePort, json, root, run, startProcess } from './lib/servers.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const { benchDatabase } = require('./support.js');
 const { PgDatabase, runMigrations } = require('../dist/libs/event-store/src');
 const { KafkaBus } = require('../dist/libs/messaging/src');
@@ -27,65 +24,7 @@ const { allMigrations } = require('../dist/apps/standalone/src/all-migrations');
 const seconds = Number(process.argv[2] || 10);
 const connectionsList = (process.argv[3] || '10,50').split(',').map(Number);
 const warmupSeconds = 3;
-const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
 const SCOPE = 'orders_write';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A child node process; resolves once `ready()` answers true. */
-function startProcess(label, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return {
-    child,
-    output: () => output,
-    async waitReady(url, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (child.exitCode !== null) throw new Error(`${label} exited:\n${output}`);
-        const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) return;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error(`${label} not ready at ${url}:\n${output}`);
-    },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
-}
-
-async function json(url, init) {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-const basic = (id, secret) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 function tokenRequest(base, authorization) {
   return {
@@ -94,14 +33,6 @@ function tokenRequest(base, authorization) {
     headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
     body: `grant_type=client_credentials&scope=${SCOPE}`,
   };
-}
-
-function run(request, connections, duration) {
-  return new Promise((resolve, reject) => {
-    autocannon({ ...request, connections, duration, pipelining: 1 }, (err, result) =>
-      err ? reject(err) : resolve(result),
-    );
-  });
 }
 
 /** One token through fetch, to check the server issues valid tokens at all. */
