@@ -14,6 +14,7 @@ import { kafkaBrokers, uniqueSuffix } from '../../../test/support/infra';
 import { tokenHandle } from '../../token/src/tokens/opaque-token';
 import { TokenIssuer } from '../../token/src/tokens/token-issuer.service';
 import { type ConsentTestApp, startConsentTestApp } from '../test/consent-test-app';
+import { eventually, basic, type TestClient } from '../../../test/support/oauth-helpers';
 
 jest.setTimeout(120_000);
 
@@ -21,20 +22,7 @@ jest.setTimeout(120_000);
 // user's /consents, and revoking a consent revoking every grant it allowed —
 // inactive at introspection, one message on iam.revocations (DESIGN §5).
 
-type Client = { id: string; secret: string };
-const basic = (c: Client) => ({
-  authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`,
-});
-
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+type Client = TestClient;
 
 const field = (body: string, name: string): string => {
   const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(body);

@@ -18,6 +18,7 @@ import {
 } from 'jose';
 import { type IntrospectionTestApp, startIntrospectionTestApp } from '../../test/introspection-test-app';
 import { HotTokenCache } from './hot-token.cache';
+import { eventually, basic, type TestClient } from '../../../../test/support/oauth-helpers';
 
 jest.setTimeout(120_000);
 
@@ -27,20 +28,7 @@ jest.setTimeout(120_000);
 /** How long a revocation may take to show at introspection here (the bus, or at worst the 2 s revalidation). */
 const REVOCATION_BOUND_MS = 5_000;
 
-type Client = { id: string; secret: string };
-const basic = (c: Client) => ({
-  authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`,
-});
-
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+type Client = TestClient;
 
 describe.each(['distributed', 'standalone'] as const)('introspection (%s)', (mode) => {
   let t: IntrospectionTestApp;

@@ -8,6 +8,7 @@ import {
 import { type TokenTestApp, startTokenTestApp } from '../../test/token-test-app';
 import { tokenHandle } from '../tokens/opaque-token';
 import { TokenIssuer } from '../tokens/token-issuer.service';
+import { eventually } from '../../../../test/support/oauth-helpers';
 
 jest.setTimeout(120_000);
 
@@ -15,16 +16,6 @@ jest.setTimeout(120_000);
 // after their cascade with nothing left to revoke (a late token of an already
 // revoked family) are closed, and 60 of them (more than one poll batch) do not
 // hold up a later consent revocation.
-
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(['distributed', 'standalone'] as const)('consent revocation cascade (%s)', (mode) => {
   let t: TokenTestApp;

@@ -18,6 +18,7 @@ import {
   startIntrospectionTestApp,
 } from '../../../introspection/test/introspection-test-app';
 import { revocationMessage } from '../revocation/revocation-message';
+import { eventually, basic, type TestClient } from '../../../../test/support/oauth-helpers';
 
 jest.setTimeout(120_000);
 
@@ -26,26 +27,13 @@ jest.setTimeout(120_000);
 // would) redeemed once with PKCE for tokens and an ID token; replay, concurrent
 // redemption and every bad redemption answered invalid_grant; replay revokes.
 
-const basic = (c: Client) => ({
-  authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`,
-});
 const handleOf = (value: string) => createHash('sha256').update(value).digest('base64url');
 const REDIRECT = 'https://rp.example/cb';
 const ACCOUNT_NR = `AC-${randomBytes(6).toString('hex')}`;
 const EMAIL = `ada.${randomBytes(6).toString('hex')}@example.com`;
 const NAME = `Ada ${randomBytes(6).toString('hex')}`;
 
-type Client = { id: string; secret: string };
-
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+type Client = TestClient;
 
 describe.each(['distributed', 'standalone'] as const)('authorization_code grant (%s)', (mode) => {
   let t: IntrospectionTestApp;

@@ -4,6 +4,7 @@ import {
   type IntrospectionTestApp,
   startIntrospectionTestApp,
 } from '../../../introspection/test/introspection-test-app';
+import { basic, type TestClient } from '../../../../test/support/oauth-helpers';
 
 jest.setTimeout(120_000);
 
@@ -11,10 +12,7 @@ jest.setTimeout(120_000);
 // exchanged token introspects with its act chain, and revoking the token it
 // was exchanged from two hops up makes it inactive.
 
-type Client = { id: string; secret: string };
-const basic = (c: Client) => ({
-  authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`,
-});
+type Client = TestClient;
 
 async function eventually(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;

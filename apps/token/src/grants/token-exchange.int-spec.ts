@@ -11,6 +11,7 @@ import { startTokenTestApp, type TokenTestApp } from '../../test/token-test-app'
 import type { RegisteredClient } from '../clients/registered-client';
 import { RefreshFamilies } from '../tokens/refresh-family.service';
 import { TokenIssuer } from '../tokens/token-issuer.service';
+import { basic, type TestClient } from '../../../../test/support/oauth-helpers';
 
 jest.setTimeout(120_000);
 
@@ -20,10 +21,7 @@ jest.setTimeout(120_000);
 // revoking A's token reaching the token two exchanges down in one log event
 // and one message on iam.revocations.
 
-type Client = { id: string; secret: string };
-const basic = (c: Client) => ({
-  authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`,
-});
+type Client = TestClient;
 const handleOf = (value: string) => createHash('sha256').update(value).digest('base64url');
 const AUD_C = 'https://c.example';
 const AUD_D = 'https://d.example';
