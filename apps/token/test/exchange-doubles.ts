@@ -9,7 +9,7 @@ import {
 } from '@tessera/event-store';
 import type { IssuerJwtCheck } from '../src/token-exchange/issuer-jwt.verifier';
 import { TokenIssuer } from '../src/tokens/token-issuer.service';
-import type { AccessTokenSigner, ScopeRequirement } from '../src/tokens/token-ports';
+import type { AccessTokenSigner, ScopeRequirement, ScopeRequirements } from '../src/tokens/token-ports';
 
 /** A log for unit tests: appendMany is all or nothing with expected versions, like the real one. */
 export class AtomicMemoryLog implements EventStore {
@@ -106,9 +106,16 @@ export function memoryIssuer(
   claims: Record<string, string[]> = {},
   issuer = 'https://issuer.example',
 ): TokenIssuer {
-  const scopes = {
-    get: async (names: readonly string[]): Promise<ScopeRequirement[]> =>
-      names.map((name) => ({ name, requiredClaims: claims[name] ?? [] })),
+  return new TokenIssuer(log, { issuer }, signer, memoryScopes(claims));
+}
+
+/** Scope requirements from a fixed table (no scope streams, so no guards). */
+export function memoryScopes(claims: Record<string, string[]> = {}): ScopeRequirements {
+  const get = async (names: readonly string[]): Promise<ScopeRequirement[]> =>
+    names.map((name) => ({ name, requiredClaims: claims[name] ?? [] }));
+  return {
+    get,
+    getGuarded: async (names) => ({ requirements: await get(names), guards: [], fresh: true }),
+    forget: () => undefined,
   };
-  return new TokenIssuer(log, { issuer }, signer, scopes);
 }

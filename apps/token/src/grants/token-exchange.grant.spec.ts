@@ -6,12 +6,13 @@ import {
   type TokenExchangedData,
 } from '@tessera/contracts';
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from '@tessera/oauth';
-import { AtomicMemoryLog, fakeSigning, memoryIssuer } from '../../test/exchange-doubles';
+import { AtomicMemoryLog, fakeSigning, memoryIssuer, memoryScopes } from '../../test/exchange-doubles';
 import type { TokenClientAuthenticator } from '../clients/token-client.authenticator';
 import type { RegisteredClient } from '../clients/registered-client';
 import { PresentedTokenLoader } from '../token-exchange/presented-token.loader';
 import { MAX_ACTOR_CHAIN_DEPTH } from '../token-exchange/token-exchange.settings';
 import { tokenHandle } from '../tokens/opaque-token';
+import type { ScopeRequirement, ScopeRequirements } from '../tokens/token-ports';
 import { TokenEndpoint } from './token-endpoint.service';
 import { TokenExchangeGrant } from './token-exchange.grant';
 
@@ -31,12 +32,18 @@ const serviceClient = (clientId: string, policy: Record<string, string[]>, grant
   }) as unknown as RegisteredClient;
 
 /** The token endpoint with only the exchange grant, over a fake log and signer; `as` picks the calling client. */
-function setup() {
+function setup(scopes: ScopeRequirements = memoryScopes()) {
   const log = new AtomicMemoryLog();
   const signing = fakeSigning();
   const issuer = memoryIssuer(log, signing.signer, {}, ISSUER);
   let now = start;
-  const grant = new TokenExchangeGrant(new PresentedTokenLoader(log, signing.check), issuer, log, { issuer: ISSUER });
+  const grant = new TokenExchangeGrant(
+    new PresentedTokenLoader(log, signing.check),
+    issuer,
+    log,
+    { issuer: ISSUER },
+    scopes,
+  );
   let caller: RegisteredClient = serviceClient('svc-b', { [BILLING]: ['billing_read'] });
   const endpoint = new TokenEndpoint(
     [grant],
@@ -373,5 +380,69 @@ describe('token exchange grant (RFC 8693)', () => {
     const children = parent.filter((e) => e.type === TokenExchangeEvents.tokenExchanged).map((e) => e.data.handle);
     expect([...children].sort()).toEqual(results.map((r) => tokenHandle(r.access_token)).sort());
     expect(new Set(children).size).toBe(10);
+  });
+
+  it('exchanges a subject again from its cached fold, and still refuses it once revoked or its family is', async () => {
+    const t = setup();
+    const subject = await t.userToken();
+    const stream = accessTokenStream(tokenHandle(subject));
+    await t.exchange(svcB, { subject_token: subject, audience: BILLING });
+    const reads = jest.spyOn(t.log, 'readStream');
+    await t.exchange(svcB, { subject_token: subject, audience: BILLING });
+    expect(reads.mock.calls.filter(([id]) => id === stream)).toHaveLength(0);
+    expect((await t.log.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+    // Revoked after it was cached: the exchange's append expects version 3, so it fails and decides from the log.
+    await t.log.append(stream, 3, [
+      { type: TokenEvents.accessTokenRevoked, data: { handle: tokenHandle(subject), reason: 'revoked_by_client' } },
+    ]);
+    expect(await t.refusal(svcB, { subject_token: subject, audience: BILLING })).toBe('invalid_request');
+
+    const withFamily = await t.issuer.issue({
+      clientId: 'app',
+      format: 'reference',
+      sub: 'alice',
+      scopes: ['billing_read'],
+      audience: [ORDERS],
+      refreshToken: true,
+      meta: { now: start, actor: 'client:app' },
+    });
+    await t.exchange(svcB, { subject_token: withFamily.access_token, audience: BILLING });
+    const [issued] = await t.log.readStream(accessTokenStream(tokenHandle(withFamily.access_token)));
+    const familyId = String(issued.data.familyId);
+    // Only the family's stream records it (the guard on the family's version catches it).
+    await t.log.append(refreshFamilyStream(familyId), 1, [
+      { type: TokenEvents.refreshFamilyRevoked, data: { familyId, reason: 'revoked_by_client' } },
+    ]);
+    expect(await t.refusal(svcB, { subject_token: withFamily.access_token, audience: BILLING })).toBe(
+      'invalid_request',
+    );
+  });
+
+  it('decides again from the log when a granted scope was redefined after its definition was cached', async () => {
+    // A catalogue whose cached answer goes stale: the guard on the scope's stream is what catches it.
+    let defined: string[] = [];
+    let cached: ScopeRequirement[] | null = null;
+    const scopeStream = 'scope-billing_read';
+    const t = setup({
+      get: async () => [{ name: 'billing_read', requiredClaims: defined }],
+      getGuarded: async () => {
+        const fresh = cached === null;
+        cached ??= [{ name: 'billing_read', requiredClaims: defined }];
+        return {
+          requirements: cached,
+          guards: [{ streamId: scopeStream, version: cached[0].requiredClaims.length }],
+          fresh,
+        };
+      },
+      forget: () => {
+        cached = null;
+      },
+    });
+    const subject = await t.userToken();
+    await t.exchange(svcB, { subject_token: subject, audience: BILLING });
+    // An admin makes billing_read require a claim alice's token does not carry.
+    defined = ['account_nr'];
+    await t.log.append(scopeStream, 0, [{ type: 'scope.defined', data: { claims: defined } }]);
+    expect(await t.refusal(svcB, { subject_token: subject, audience: BILLING })).toBe('invalid_scope');
   });
 });

@@ -4,6 +4,7 @@ import { type AppendRequest, ConcurrencyError, type EventStore } from '@tessera/
 import {
   ACCESS_TOKEN_TYPE,
   InvalidRequestError,
+  InvalidScopeError,
   parseTokenExchangeRequest,
   type PresentedToken,
   TOKEN_EXCHANGE_GRANT_TYPE,
@@ -13,10 +14,10 @@ import { CONFIG, EVENT_STORE } from '@tessera/platform';
 import type { RegisteredClient } from '../clients/registered-client';
 import { conflictBackoff, MAX_CONFLICT_ATTEMPTS } from '../token-exchange/conflict-backoff';
 import { decideAfterConflict } from '../token-exchange/exchange-conflict.decider';
-import { type LoadedToken, PresentedTokenLoader } from '../token-exchange/presented-token.loader';
+import { type LoadedToken, type LoadOptions, PresentedTokenLoader } from '../token-exchange/presented-token.loader';
 import { allowanceFor, decideExchange } from '../token-exchange/token-exchange.decider';
 import { type CommandMeta, eventMetadata } from '../tokens/command-meta';
-import type { StreamGuard } from '../tokens/token-ports';
+import { SCOPE_REQUIREMENTS, type ScopeRequirements, type StreamGuard } from '../tokens/token-ports';
 import { type IssuedTokens, type MintedAccessToken, TokenIssuer } from '../tokens/token-issuer.service';
 import type { Grant } from './grant';
 import type { FormParams } from './token-params';
@@ -26,7 +27,9 @@ interface DecidedExchange {
   subject: LoadedToken;
   /** The subject stream's version the append expects (moves forward past sibling exchanges). */
   version: number;
-  access: MintedAccessToken;
+  access: MintedAccessToken & { scopes: readonly string[] };
+  /** The granted scopes' stream versions the minted token's required claims were taken from. */
+  scopeGuards: readonly StreamGuard[];
   exchanged: TokenExchangedData;
   meta: CommandMeta;
 }
@@ -57,6 +60,7 @@ export class TokenExchangeGrant implements Grant {
     private readonly issuer: TokenIssuer,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CONFIG) private readonly config: { issuer: string },
+    @Inject(SCOPE_REQUIREMENTS) private readonly scopes: Pick<ScopeRequirements, 'getGuarded' | 'forget'>,
   ) {}
 
   async handle(
@@ -70,7 +74,11 @@ export class TokenExchangeGrant implements Grant {
     let exchange = await this.decide(request, client, meta);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.appendMany([...appendsOf(exchange), ...guardAppends(clientGuards)]);
+        await this.store.appendMany([
+          ...appendsOf(exchange),
+          ...guardAppends([...exchange.scopeGuards, ...clientGuards]),
+        ]);
+        this.tokens.appended(exchange.subject.handle, exchange.version + 1);
         break;
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
@@ -78,14 +86,22 @@ export class TokenExchangeGrant implements Grant {
         if (clientGuards.some((g) => g.streamId === err.streamId)) throw err;
         // RFC 8693 §2.2.2: still racing (the subject or its family) after every attempt: retryable, not invalid_grant.
         if (attempt >= MAX_CONFLICT_ATTEMPTS) throw new InvalidRequestError('concurrent modification; retry');
+        if (exchange.scopeGuards.some((g) => g.streamId === err.streamId)) {
+          // A granted scope was redefined meanwhile: decide again from its definition in the log.
+          this.scopes.forget(exchange.access.scopes);
+          exchange = await this.decide(request, client, meta);
+          continue;
+        }
         await conflictBackoff(attempt);
         const read = exchange.version;
         const parentStream = accessTokenStream(exchange.subject.handle);
         const since = (await this.store.readStream(parentStream, read + 1)).filter((e) => e.streamVersion > read);
-        exchange =
-          decideAfterConflict(since) === 'append-again'
-            ? { ...exchange, version: since[since.length - 1].streamVersion }
-            : await this.decide(request, client, meta);
+        if (decideAfterConflict(since) === 'append-again') {
+          exchange = { ...exchange, version: since[since.length - 1].streamVersion };
+        } else {
+          this.tokens.forget(exchange.subject.handle);
+          exchange = await this.decide(request, client, meta, { fresh: true });
+        }
       }
     }
     // RFC 8693 §2.2.1: no refresh token; the issued token's type.
@@ -98,13 +114,19 @@ export class TokenExchangeGrant implements Grant {
     };
   }
 
-  /** Reads the subject (and actor), applies the policy and mints the new token (not yet in the log). */
+  /**
+   * Reads the subject (and actor), applies the policy and mints the new token (not yet in the log).
+   * The subject and the granted scopes' definitions may come from caches: the append expects their
+   * stream versions, so it fails if either moved. A refusal of a required claim made from a cached
+   * scope definition is checked again from the log before it is answered.
+   */
   private async decide(
     request: TokenExchangeRequest,
     client: RegisteredClient,
     meta: CommandMeta,
+    options: LoadOptions = {},
   ): Promise<DecidedExchange> {
-    const subject = await this.tokens.load(request.subject, 'subject_token', meta.now);
+    const subject = await this.tokens.load(request.subject, 'subject_token', meta.now, options);
     const actor = request.actor ? await this.actorOf(request.actor, client, meta.now) : client.clientId;
     const decision = decideExchange({
       policy: client.tokenExchangePolicy,
@@ -119,17 +141,27 @@ export class TokenExchangeGrant implements Grant {
       issuer: this.config.issuer,
       now: meta.now,
     });
-    const access = await this.issuer.mint({
-      clientId: client.clientId,
-      format: 'jwt',
-      sub: subject.state.sub,
-      scopes: decision.granted,
-      audience: [decision.audience],
-      claims: subject.claims,
-      act: decision.act,
-      parentHandle: subject.handle,
-      notAfter: decision.notAfter,
-      meta,
+    const mint = async () => {
+      const scopes = await this.scopes.getGuarded(decision.granted);
+      const access = await this.issuer.mint({
+        clientId: client.clientId,
+        format: 'jwt',
+        sub: subject.state.sub,
+        scopes: decision.granted,
+        scopeRequirements: scopes.requirements,
+        audience: [decision.audience],
+        claims: subject.claims,
+        act: decision.act,
+        parentHandle: subject.handle,
+        notAfter: decision.notAfter,
+        meta,
+      });
+      return { access: { ...access, scopes: decision.granted }, scopeGuards: scopes.guards };
+    };
+    const { access, scopeGuards } = await mint().catch((err: unknown) => {
+      if (!(err instanceof InvalidScopeError)) throw err;
+      this.scopes.forget(decision.granted);
+      return mint();
     });
     const exchanged: TokenExchangedData = {
       handle: access.handle,
@@ -144,12 +176,13 @@ export class TokenExchangeGrant implements Grant {
       exchangedAt: meta.now.toISOString(),
       expiresAt: String(access.event.data.expiresAt),
     };
-    return { subject, version: subject.version, access, exchanged, meta };
+    return { subject, version: subject.version, access, scopeGuards, exchanged, meta };
   }
 
   /** RFC 8693 §2.1: the actor token is the calling service's own live token; its `sub` is the new actor. */
   private async actorOf(presented: PresentedToken, client: RegisteredClient, now: Date): Promise<string> {
-    const actor = await this.tokens.load(presented, 'actor_token', now);
+    // Nothing in the append guards the actor's stream: read it from the log every time.
+    const actor = await this.tokens.load(presented, 'actor_token', now, { fresh: true });
     if (actor.state.clientId !== client.clientId) {
       throw new InvalidRequestError('actor_token was not issued to the calling client');
     }

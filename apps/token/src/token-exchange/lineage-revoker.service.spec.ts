@@ -1,6 +1,6 @@
 import { accessTokenStream, refreshFamilyStream, TokenEvents } from '@tessera/contracts';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from '@tessera/oauth';
-import { AtomicMemoryLog, fakeSigning, memoryIssuer } from '../../test/exchange-doubles';
+import { AtomicMemoryLog, fakeSigning, memoryIssuer, memoryScopes } from '../../test/exchange-doubles';
 import type { RegisteredClient } from '../clients/registered-client';
 import { TokenExchangeGrant } from '../grants/token-exchange.grant';
 import { parseFormParams } from '../grants/token-params';
@@ -23,7 +23,13 @@ function setup() {
   const log = new AtomicMemoryLog();
   const signing = fakeSigning();
   const issuer = memoryIssuer(log, signing.signer, {}, ISSUER);
-  const grant = new TokenExchangeGrant(new PresentedTokenLoader(log, signing.check), issuer, log, { issuer: ISSUER });
+  const grant = new TokenExchangeGrant(
+    new PresentedTokenLoader(log, signing.check),
+    issuer,
+    log,
+    { issuer: ISSUER },
+    memoryScopes(),
+  );
   const exchange = async (by: RegisteredClient, subject: string, audience: string) =>
     (
       await grant.handle(
@@ -121,6 +127,7 @@ describe('lineage revocation (RFC 8693, DESIGN §5)', () => {
             memoryIssuer(t.log, fakeSigning().signer, {}, ISSUER),
             t.log,
             { issuer: ISSUER },
+            memoryScopes(),
           ).handle(
             parseFormParams({
               subject_token: root,

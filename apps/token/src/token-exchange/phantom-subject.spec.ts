@@ -2,7 +2,7 @@ import { accessTokenStream, PHANTOM_REFERENCE_CLAIM, TokenEvents, TokenExchangeE
 import type { SigningKeys } from '@tessera/keys';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from '@tessera/oauth';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { AtomicMemoryLog, fakeSigning, memoryIssuer } from '../../test/exchange-doubles';
+import { AtomicMemoryLog, fakeSigning, memoryIssuer, memoryScopes } from '../../test/exchange-doubles';
 import type { RegisteredClient } from '../clients/registered-client';
 import { TokenExchangeGrant } from '../grants/token-exchange.grant';
 import { parseFormParams } from '../grants/token-params';
@@ -41,7 +41,13 @@ async function setup() {
   ];
   const keys = { owner: 'token', published: async () => published } as unknown as SigningKeys;
   const loader = new PresentedTokenLoader(log, signing.check, new PhantomJwtVerifier(keys, { issuer: ISSUER }));
-  const grant = new TokenExchangeGrant(loader, issuer, log, { issuer: ISSUER });
+  const grant = new TokenExchangeGrant(
+    loader,
+    issuer,
+    log,
+    { issuer: ISSUER },
+    memoryScopes({ orders_read: ['account_nr'], billing_read: ['account_nr'] }),
+  );
   const opaque = (
     await issuer.issue({
       clientId: 'web',

@@ -25,6 +25,14 @@ export interface LoadedToken {
 
 const JWS_COMPACT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** Subject tokens whose fold the loader keeps (a service exchanges its callers' tokens again and again). */
+const MAX_CACHED_TOKENS = 20_000;
+
+/** How a presented token is loaded: `fresh` reads the log even when the token is cached. */
+export interface LoadOptions {
+  fresh?: boolean;
+}
+
 /**
  * Looks a presented token up by handle in the log (exact, DESIGN §4) and
  * refuses, with `invalid_request` (RFC 8693 §2.2.2), one that is unknown,
@@ -34,16 +42,62 @@ const JWS_COMPACT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
  */
 @Injectable()
 export class PresentedTokenLoader {
+  /**
+   * Loaded reference and JWT tokens by handle, at the stream versions they were folded at (issue 6
+   * benchmark: no read of the subject's growing stream per exchange). Exact only with the exchange's
+   * append, which expects exactly these versions of the subject's stream and of its family: a
+   * revocation meanwhile fails that append, and the grant then loads `fresh`. Keyed by the SHA-256
+   * handle of the presented value, so an entry is only found by whoever holds the token.
+   */
+  private readonly cache = new Map<string, LoadedToken>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ISSUER_JWT_CHECK) private readonly jwt: IssuerJwtCheck,
     @Optional() @Inject(PHANTOM_JWT_CHECK) private readonly phantoms?: PhantomJwtCheck,
   ) {}
 
-  async load(presented: PresentedToken, param: string, now: Date): Promise<LoadedToken> {
+  async load(presented: PresentedToken, param: string, now: Date, options: LoadOptions = {}): Promise<LoadedToken> {
     const looksJwt = JWS_COMPACT.test(presented.token);
     if (presented.type === JWT_TOKEN_TYPE && !looksJwt) throw new InvalidRequestError(`${param} is not a JWT`);
     const handle = tokenHandle(presented.token);
+    const cached = options.fresh ? undefined : this.cache.get(handle);
+    if (cached) {
+      if (presented.type === JWT_TOKEN_TYPE && cached.state.format !== 'jwt') {
+        throw new InvalidRequestError(`${param} is not a JWT`);
+      }
+      return this.checkLive(cached, param, now);
+    }
+    const loaded = await this.loadFromLog(presented, handle, looksJwt, param, now);
+    // Phantom JWTs stand for another token (their handle is not the presented value's): not cached.
+    if (loaded.handle === handle) this.remember(loaded);
+    return loaded;
+  }
+
+  /** The exchange appended at `version` - 1 on the token's stream: the cached fold moves with it. */
+  appended(handle: string, version: number): void {
+    const cached = this.cache.get(handle);
+    if (cached && cached.version === version - 1) this.cache.set(handle, { ...cached, version });
+    else this.cache.delete(handle);
+  }
+
+  /** Drops a cached token (its append lost a race to something other than a sibling exchange). */
+  forget(handle: string): void {
+    this.cache.delete(handle);
+  }
+
+  private remember(loaded: LoadedToken): void {
+    if (this.cache.size >= MAX_CACHED_TOKENS) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(loaded.handle, loaded);
+  }
+
+  private async loadFromLog(
+    presented: PresentedToken,
+    handle: string,
+    looksJwt: boolean,
+    param: string,
+    now: Date,
+  ): Promise<LoadedToken> {
     const events = await this.store.readStream(accessTokenStream(handle));
     if (events.length === 0 && looksJwt && this.phantoms) return this.loadPhantom(presented.token, param, now);
     const state = events.reduce<AccessTokenState | null>(evolveAccessToken, null);
@@ -86,8 +140,7 @@ export class PresentedTokenLoader {
     param: string,
     now: Date,
   ): Promise<LoadedToken> {
-    if (state.revoked) throw new InvalidRequestError(`${param} was revoked`);
-    if (Date.parse(state.expiresAt) <= now.getTime()) throw new InvalidRequestError(`${param} expired`);
+    this.refuseDead(state, param, now);
     let familyGuard: StreamGuard | undefined;
     if (state.familyId !== undefined) {
       const streamId = refreshFamilyStream(state.familyId);
@@ -96,6 +149,16 @@ export class PresentedTokenLoader {
       familyGuard = { streamId, version: family.length };
     }
     return { handle, state, version, ...(familyGuard ? { familyGuard } : {}), claims };
+  }
+
+  private checkLive(token: LoadedToken, param: string, now: Date): LoadedToken {
+    this.refuseDead(token.state, param, now);
+    return token;
+  }
+
+  private refuseDead(state: AccessTokenState, param: string, now: Date): void {
+    if (state.revoked) throw new InvalidRequestError(`${param} was revoked`);
+    if (Date.parse(state.expiresAt) <= now.getTime()) throw new InvalidRequestError(`${param} expired`);
   }
 }
 
