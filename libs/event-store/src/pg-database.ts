@@ -1,5 +1,6 @@
 import { Client, Pool, type ClientConfig, type PoolClient, type QueryResult, types as pgTypes } from 'pg';
 import type { Database, Session, Sql } from './database';
+import { APPEND_SQL, READ_ALL_SQL, READ_STREAM_SQL } from './event-store.sql';
 import { parseInt8 } from './int8';
 
 /** Options of PgDatabase. */
@@ -26,6 +27,25 @@ const typeParsers: ClientConfig['types'] = {
       : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
 };
 
+/**
+ * The event store's hot statements run as named prepared statements: parsed
+ * and planned once per connection instead of on every append and read (the
+ * read-all plan alone cost as much as running it). Static texts only, so the
+ * per-connection set stays this small.
+ */
+const PREPARED = new Map<string, string>([
+  [APPEND_SQL, 'tessera_append_events'],
+  [READ_ALL_SQL, 'tessera_read_all'],
+  [READ_STREAM_SQL, 'tessera_read_stream'],
+]);
+
+/** pg's query config: named (prepared) when the text is one of PREPARED and has parameters. */
+function statement(text: string, params?: readonly unknown[]) {
+  const values = params as unknown[] | undefined;
+  const name = values ? PREPARED.get(text) : undefined;
+  return name ? { name, text, values } : { text, values };
+}
+
 /** The `Database` port on PostgreSQL through a `pg` pool (distributed mode). */
 export class PgDatabase implements Database {
   readonly dialect = 'postgres' as const;
@@ -45,7 +65,7 @@ export class PgDatabase implements Database {
   }
 
   async query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]> {
-    return rowsOf<R>(await this.pool.query(text, params as unknown[] | undefined));
+    return rowsOf<R>(await this.pool.query(statement(text, params)));
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
@@ -190,7 +210,7 @@ class PgListener {
 }
 
 async function clientQuery<R>(client: PoolClient, text: string, params?: readonly unknown[]): Promise<R[]> {
-  return rowsOf<R>(await client.query(text, params as unknown[] | undefined));
+  return rowsOf<R>(await client.query(statement(text, params)));
 }
 
 // Without parameters pg uses the simple protocol, which allows several statements (migrations): the last one's rows.
