@@ -123,10 +123,13 @@ export async function startTessera(services, { label = 'bench' } = {}) {
   for (const s of services) ports[s] = await freePort();
   const issuer = `http://127.0.0.1:${ports[services[0]]}`;
   const procs = {};
+  // TESSERA_BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops.
+  const prof = process.env.TESSERA_BENCH_CPU_PROF;
+  const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
   try {
     for (const s of services) {
       const base = `http://127.0.0.1:${ports[s]}`;
-      procs[s] = startProcess(`tessera ${s}`, [join(root, `dist/apps/${s}/src/main.js`)], {
+      procs[s] = startProcess(`tessera ${s}`, [...flags, join(root, `dist/apps/${s}/src/main.js`)], {
         PORT: String(ports[s]),
         DATABASE_URL: database.url,
         KAFKA_BROKERS: brokers.join(','),
