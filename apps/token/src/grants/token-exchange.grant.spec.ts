@@ -83,7 +83,38 @@ function setup(scopes: ScopeRequirements = memoryScopes()) {
     expect(log.events.length).toBe(before); // a refusal writes nothing
     return err?.error;
   };
-  return { log, signing, issuer, exchange, refusal, userToken, setNow: (d: Date) => (now = d) };
+  /** A user's access token with a refresh family, as the authorization code grant issues it. */
+  const familyToken = async () =>
+    (
+      await issuer.issue({
+        clientId: 'app',
+        format: 'reference',
+        sub: 'alice',
+        scopes: ['billing_read'],
+        audience: [ORDERS],
+        refreshToken: true,
+        meta: { now: start, actor: 'client:app' },
+      })
+    ).access_token;
+  /** Revokes the token's refresh family on the family's stream only (as a guard on it must catch). */
+  const revokeFamilyOf = async (token: string) => {
+    const [issued] = await log.readStream(accessTokenStream(tokenHandle(token)));
+    const familyId = String(issued.data.familyId);
+    await log.append(refreshFamilyStream(familyId), 1, [
+      { type: TokenEvents.refreshFamilyRevoked, data: { familyId, reason: 'revoked_by_client' } },
+    ]);
+  };
+  return {
+    log,
+    signing,
+    issuer,
+    exchange,
+    refusal,
+    userToken,
+    familyToken,
+    revokeFamilyOf,
+    setNow: (d: Date) => (now = d),
+  };
 }
 
 describe('token exchange grant (RFC 8693)', () => {
@@ -238,23 +269,9 @@ describe('token exchange grant (RFC 8693)', () => {
     ]);
     expect(await t.refusal(svcB, { subject_token: subject, audience: BILLING })).toBe('invalid_request');
 
-    const withFamily = await t.issuer.issue({
-      clientId: 'app',
-      format: 'reference',
-      sub: 'alice',
-      scopes: ['billing_read'],
-      audience: [ORDERS],
-      refreshToken: true,
-      meta: { now: start, actor: 'client:app' },
-    });
-    const [issued] = await t.log.readStream(accessTokenStream(tokenHandle(withFamily.access_token)));
-    const familyId = String(issued.data.familyId);
-    await t.log.append(refreshFamilyStream(familyId), 1, [
-      { type: TokenEvents.refreshFamilyRevoked, data: { familyId, reason: 'revoked_by_client' } },
-    ]);
-    expect(await t.refusal(svcB, { subject_token: withFamily.access_token, audience: BILLING })).toBe(
-      'invalid_request',
-    );
+    const withFamily = await t.familyToken();
+    await t.revokeFamilyOf(withFamily);
+    expect(await t.refusal(svcB, { subject_token: withFamily, audience: BILLING })).toBe('invalid_request');
   });
 
   it('takes the actor from the actor token, which must be the calling client’s own', async () => {
@@ -397,25 +414,11 @@ describe('token exchange grant (RFC 8693)', () => {
     ]);
     expect(await t.refusal(svcB, { subject_token: subject, audience: BILLING })).toBe('invalid_request');
 
-    const withFamily = await t.issuer.issue({
-      clientId: 'app',
-      format: 'reference',
-      sub: 'alice',
-      scopes: ['billing_read'],
-      audience: [ORDERS],
-      refreshToken: true,
-      meta: { now: start, actor: 'client:app' },
-    });
-    await t.exchange(svcB, { subject_token: withFamily.access_token, audience: BILLING });
-    const [issued] = await t.log.readStream(accessTokenStream(tokenHandle(withFamily.access_token)));
-    const familyId = String(issued.data.familyId);
+    const withFamily = await t.familyToken();
+    await t.exchange(svcB, { subject_token: withFamily, audience: BILLING });
     // Only the family's stream records it (the guard on the family's version catches it).
-    await t.log.append(refreshFamilyStream(familyId), 1, [
-      { type: TokenEvents.refreshFamilyRevoked, data: { familyId, reason: 'revoked_by_client' } },
-    ]);
-    expect(await t.refusal(svcB, { subject_token: withFamily.access_token, audience: BILLING })).toBe(
-      'invalid_request',
-    );
+    await t.revokeFamilyOf(withFamily);
+    expect(await t.refusal(svcB, { subject_token: withFamily, audience: BILLING })).toBe('invalid_request');
   });
 
   it('decides again from the log when a granted scope was redefined after its definition was cached', async () => {
