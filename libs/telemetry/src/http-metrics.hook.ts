@@ -7,7 +7,8 @@ export interface FastifyLike {
     hook: (
       request: { method: string; routeOptions?: { url?: string } },
       reply: { statusCode: number; elapsedTime: number },
-    ) => Promise<void>,
+      done: () => void,
+    ) => void,
   ): unknown;
 }
 
@@ -26,15 +27,19 @@ export function registerHttpMetrics(fastify: FastifyLike, registry: Registry): H
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  fastify.addHook('onResponse', async (request, reply) => {
-    histogram.observe(
-      {
-        method: request.method,
-        route: request.routeOptions?.url ?? 'unmatched',
-        status_code: String(reply.statusCode),
-      },
-      reply.elapsedTime / 1000,
-    );
+  // One labelled child per method, route pattern and status (a bounded set): no label hashing per
+  // request. A callback hook, not an async one: no promise per request.
+  const children = new Map<string, { observe(value: number): void }>();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = children.get(key);
+    if (!child) {
+      child = histogram.labels({ method: request.method, route, status_code: String(reply.statusCode) });
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
   return histogram;
 }

@@ -34,7 +34,9 @@ const headerGetter = {
 export function registerHttpTracing(fastify: TracedFastifyLike, tracer: Tracer): void {
   const spans = new WeakMap<RequestLike, Span>();
   fastify.addHook('onRequest', (req, _reply, done) => {
-    const parent = w3c.extract(ROOT_CONTEXT, req.headers, headerGetter);
+    // Most requests carry no trace context: skip the propagator then.
+    const parent =
+      req.headers.traceparent === undefined ? ROOT_CONTEXT : w3c.extract(ROOT_CONTEXT, req.headers, headerGetter);
     const span = tracer.startSpan(
       req.method,
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
