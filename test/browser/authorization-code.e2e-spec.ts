@@ -8,8 +8,7 @@ import { generateSync } from 'otplib';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { type GatewayVars, NginxGateway, newGatewaySecret } from '../gateway/nginx-gateway';
-import { childEnv, compiledMain, freePort, ROOT, SpawnedProcess, waitFor } from '../platform/spawned-process';
-import { kafkaBrokers } from '../support/infra';
+import { freePort, ROOT, SpawnedApps, waitFor } from '../platform/spawned-process';
 import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
 
 jest.setTimeout(240_000);
@@ -33,7 +32,7 @@ const SCOPE = 'openid profile email orders_read';
 const TOTP_PERIOD_S = 30;
 const insecure = { execute: [oidc.allowInsecureRequests] };
 
-const started: SpawnedProcess[] = [];
+const apps = new SpawnedApps();
 let browser: Browser | undefined;
 let fixture: PlatformFixture | undefined;
 let gateway: NginxGateway | undefined;
@@ -55,16 +54,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await gateway?.stop();
-  await Promise.all(started.map((p) => p.stop(5000)));
+  await apps.stopAll();
   await fixture?.drop();
   await new Promise((r) => callback?.server.close(r));
 });
-
-function startApp(app: string, env: Record<string, string | undefined>): SpawnedProcess {
-  const proc = new SpawnedProcess([compiledMain(app)], childEnv(env));
-  started.push(proc);
-  return proc;
-}
 
 /** The relying party's redirect URI: a loopback page that answers 200 (and a framing probe, see below). */
 async function startCallbackServer(): Promise<{ server: Server; url: string }> {
@@ -349,7 +342,7 @@ describe('authorization code flow in Chromium against the standalone process', (
   it('enrolls TOTP, signs in with password + TOTP, consents, redeems with openid-client, revokes the consent', async () => {
     const port = await freePort();
     const issuer = `http://localhost:${port}`;
-    const proc = startApp('standalone', {
+    const proc = apps.start('standalone', {
       PORT: String(port),
       TESSERA_DATA_DIR: 'memory',
       TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -371,17 +364,17 @@ describe('authorization code flow in Chromium against the distributed services b
     const issuer = `http://localhost:${nginxPort}`;
     const gatewaySecret = newGatewaySecret();
     const procs = services.map((s) =>
-      startApp(s, {
-        PORT: String(ports[s]),
-        DATABASE_URL: fixture!.database.url,
-        KAFKA_BROKERS: kafkaBrokers.join(','),
-        TESSERA_KEK: KEK,
-        TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
-        TESSERA_ISSUER: issuer,
-        TESSERA_TOPIC_PREFIX: fixture!.topicPrefix,
-        TESSERA_GATEWAY_SECRET: gatewaySecret,
-        TESSERA_LOG_LEVEL: 'warn',
-      }),
+      apps.start(
+        s,
+        fixture!.env({
+          PORT: String(ports[s]),
+          TESSERA_KEK: KEK,
+          TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+          TESSERA_ISSUER: issuer,
+          TESSERA_GATEWAY_SECRET: gatewaySecret,
+          TESSERA_LOG_LEVEL: 'warn',
+        }),
+      ),
     );
     await Promise.all(
       services.map((s, i) => waitFor(procs[i], `http://127.0.0.1:${ports[s]}/health/ready`, (a) => a.status === 200)),

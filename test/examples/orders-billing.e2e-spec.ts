@@ -1,6 +1,4 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   AUTHORIZATION_CODE_CLAIMS_PURPOSE,
   type AuthorizationCodeIssuedData,
@@ -14,7 +12,7 @@ import { s256CodeChallenge } from '@tessera/oauth';
 import { decodeJwt } from 'jose';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
 import { NginxGateway, newGatewaySecret } from '../gateway/nginx-gateway';
-import { childEnv, freePort, ROOT, SpawnedProcess, waitFor } from '../platform/spawned-process';
+import { freePort, SpawnedApps, waitFor } from '../platform/spawned-process';
 import { kafkaBrokers } from '../support/infra';
 import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
 
@@ -35,26 +33,17 @@ const REDIRECT = 'https://web.example/cb';
 const SCOPE = 'orders_read billing_read';
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
 
-const started: SpawnedProcess[] = [];
+const apps = new SpawnedApps();
 let fixture: PlatformFixture | undefined;
 let gateway: NginxGateway | undefined;
 let db: PgDatabase | undefined;
 
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all(started.map((p) => p.stop(5000)));
+  await apps.stopAll();
   await db?.close();
   await fixture?.drop();
 });
-
-/** A compiled entry point: dist/ (`npm run build`), or the private build TESSERA_E2E_DIST names. */
-function start(relativeMain: string, env: Record<string, string | undefined>): SpawnedProcess {
-  const main = join(process.env.TESSERA_E2E_DIST ?? join(ROOT, 'dist'), relativeMain);
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-  const proc = new SpawnedProcess([main], childEnv(env));
-  started.push(proc);
-  return proc;
-}
 
 async function call(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
@@ -96,20 +85,17 @@ describe('examples: orders API → token exchange → billing API, behind nginx 
     const issuer = `http://127.0.0.1:${nginxPort}`;
     const ordersAudience = `${issuer}/api/orders`;
     const gatewaySecret = newGatewaySecret();
-    const common = {
-      DATABASE_URL: fixture.database.url,
-      KAFKA_BROKERS: kafkaBrokers.join(','),
+    const common = fixture.env({
       TESSERA_KEK: KEK,
       TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
       TESSERA_ISSUER: issuer,
-      TESSERA_TOPIC_PREFIX: fixture.topicPrefix,
       TESSERA_GATEWAY_SECRET: gatewaySecret,
       TESSERA_LOG_LEVEL: 'warn',
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
-    };
-    const token = start('apps/token/src/main.js', { ...common, PORT: String(tokenPort) });
-    const introspection = start('apps/introspection/src/main.js', { ...common, PORT: String(introspectionPort) });
+    });
+    const token = apps.start('token', { ...common, PORT: String(tokenPort) });
+    const introspection = apps.start('introspection', { ...common, PORT: String(introspectionPort) });
     await waitFor(token, `http://127.0.0.1:${tokenPort}/health/ready`, (a) => a.status === 200);
     await waitFor(introspection, `http://127.0.0.1:${introspectionPort}/health/ready`, (a) => a.status === 200);
 
@@ -163,14 +149,14 @@ describe('examples: orders API → token exchange → billing API, behind nginx 
       token_exchange_policy: { billing: 'billing_read' },
     });
 
-    const billing = start('examples/billing-api/src/main.js', {
+    const billing = apps.startFile('examples/billing-api/src/main.js', {
       PORT: String(billingPort),
       TESSERA_ISSUER: issuer,
       ORDERS_API_CLIENT_ID: ordersClient.client_id,
       KAFKA_BROKERS: kafkaBrokers.join(','),
       TESSERA_REVOCATIONS_TOPIC: topicNames(fixture.topicPrefix).revocations,
     });
-    const orders = start('examples/orders-api/src/main.js', {
+    const orders = apps.startFile('examples/orders-api/src/main.js', {
       PORT: String(ordersPort),
       TESSERA_ISSUER: issuer,
       ORDERS_API_AUDIENCE: ordersAudience,

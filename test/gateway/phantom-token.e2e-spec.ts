@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { allMigrations } from '../../apps/standalone/src/all-migrations';
-import { childEnv, compiledMain, freePort, SpawnedProcess, waitFor } from '../platform/spawned-process';
-import { kafkaBrokers } from '../support/infra';
+import { freePort, SpawnedApps, type SpawnedProcess, waitFor } from '../platform/spawned-process';
 import { createPlatformFixture, type PlatformFixture } from '../support/platform-fixture';
 import { type DemoApi, startDemoApi } from './demo-api';
 import { type GatewayVars, NginxGateway, newGatewaySecret } from './nginx-gateway';
@@ -23,7 +21,7 @@ const SCOPE = 'demo_read';
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
 
-const started: SpawnedProcess[] = [];
+const apps = new SpawnedApps();
 let fixture: PlatformFixture | undefined;
 let gateway: NginxGateway | undefined;
 let demo: DemoApi | undefined;
@@ -36,22 +34,9 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(started.map((p) => p.stop(5000)));
+  await apps.stopAll();
   await fixture?.drop();
 });
-
-/**
- * Starts a compiled app: dist/ (`npm run build`), or the private build TESSERA_E2E_DIST names (a
- * `tsc --outDir` of tsconfig.build.json with a node_modules link), so that the test can run while
- * others edit the tree.
- */
-function startApp(app: string, env: Record<string, string | undefined>): SpawnedProcess {
-  const distDir = process.env.TESSERA_E2E_DIST;
-  const main = distDir ? join(distDir, 'apps', app, 'src', 'main.js') : compiledMain(app);
-  const proc = new SpawnedProcess([main], childEnv(env));
-  started.push(proc);
-  return proc;
-}
 
 /** nginx's port is the issuer's, so it is chosen first; the demo API knows it before nginx runs. */
 async function startGatewayAndApi(
@@ -272,20 +257,17 @@ describe('phantom token gateway, distributed (token + introspection on PostgreSQ
       freePort(),
     ]);
     const issuer = `http://127.0.0.1:${nginxPort}`;
-    const common = {
-      DATABASE_URL: fixture.database.url,
-      KAFKA_BROKERS: kafkaBrokers.join(','),
+    const common = fixture.env({
       TESSERA_KEK: KEK,
       TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
       TESSERA_ISSUER: issuer,
-      TESSERA_TOPIC_PREFIX: fixture.topicPrefix,
       TESSERA_GATEWAY_SECRET: GATEWAY_SECRET,
       TESSERA_LOG_LEVEL: 'warn',
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
-    };
-    const token = startApp('token', { ...common, PORT: String(tokenPort) });
-    const introspection = startApp('introspection', { ...common, PORT: String(introspectionPort) });
+    });
+    const token = apps.start('token', { ...common, PORT: String(tokenPort) });
+    const introspection = apps.start('introspection', { ...common, PORT: String(introspectionPort) });
     await waitFor(token, `http://127.0.0.1:${tokenPort}/health/ready`, (a) => a.status === 200);
     await waitFor(introspection, `http://127.0.0.1:${introspectionPort}/health/ready`, (a) => a.status === 200);
 
@@ -323,7 +305,7 @@ describe('phantom token gateway, standalone (npm start behind the same nginx con
     const [gatewayPort, port] = await Promise.all([freePort(), freePort()]);
     nginxPort = gatewayPort;
     issuer = `http://127.0.0.1:${nginxPort}`;
-    standalone = startApp('standalone', {
+    standalone = apps.start('standalone', {
       PORT: String(port),
       TESSERA_DATA_DIR: 'memory',
       TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,

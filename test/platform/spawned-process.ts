@@ -6,11 +6,20 @@ import { join } from 'node:path';
 /** The repository root. */
 export const ROOT = join(__dirname, '..', '..');
 
-/** The compiled entry point of an app; `npm test` builds first (scripts/test.sh). */
-export function compiledMain(app: string): string {
-  const path = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+/**
+ * A compiled file: from dist/ (`npm test` builds first, scripts/test.sh), or from the private build
+ * TESSERA_E2E_DIST names (a `tsc --outDir` of tsconfig.build.json with a node_modules link), so that an
+ * e2e test can run while others edit the tree. `relative`: e.g. `examples/orders-api/src/main.js`.
+ */
+export function compiledFile(relative: string): string {
+  const path = join(process.env.TESSERA_E2E_DIST ?? join(ROOT, 'dist'), relative);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
   return path;
+}
+
+/** The compiled entry point of an app (see compiledFile). */
+export function compiledMain(app: string): string {
+  return compiledFile(join('apps', app, 'src', 'main.js'));
 }
 
 /** A free TCP port on this machine. */
@@ -119,7 +128,12 @@ export class SpawnedApps {
 
   /** Starts `dist/apps/<app>/src/main.js` with only the given variables. */
   start(app: string, env: Record<string, string | undefined>): SpawnedProcess {
-    const proc = new SpawnedProcess([compiledMain(app)], childEnv(env));
+    return this.startFile(join('apps', app, 'src', 'main.js'), env);
+  }
+
+  /** Starts any compiled entry point (an example API) with only the given variables. */
+  startFile(relative: string, env: Record<string, string | undefined>): SpawnedProcess {
+    const proc = new SpawnedProcess([compiledFile(relative)], childEnv(env));
     this.running.push(proc);
     return proc;
   }

@@ -9,6 +9,10 @@ export interface PlatformFixture {
   database: TestDatabase;
   /** TESSERA_TOPIC_PREFIX of this fixture's topics. */
   topicPrefix: string;
+  /** A distributed-mode service's variables for this fixture (database, brokers, topic prefix), plus `vars`. */
+  env<V extends Record<string, string | undefined>>(
+    vars: V,
+  ): V & { DATABASE_URL: string; KAFKA_BROKERS: string; TESSERA_TOPIC_PREFIX: string };
   drop(): Promise<void>;
 }
 
@@ -39,6 +43,12 @@ export async function createPlatformFixture(
   return {
     database,
     topicPrefix,
+    env: (vars) => ({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      TESSERA_TOPIC_PREFIX: topicPrefix,
+      ...vars,
+    }),
     drop: async () => {
       await database.drop();
       await deleteTopics(Object.values(topicNames(topicPrefix)));

@@ -17,7 +17,6 @@ import {
 } from '@tessera/platform';
 import type { Projection } from '@tessera/projections';
 import { createMetricsRegistry, noopLogger } from '@tessera/telemetry';
-import { kafkaBrokers } from './infra';
 import { createPlatformFixture, type PlatformFixture } from './platform-fixture';
 
 /** How the platform runs: PostgreSQL + Kafka, or in-memory PGlite + the in-process bus. */
@@ -135,12 +134,7 @@ export async function startServiceTestApp(opts: ServiceTestAppOptions): Promise<
     } else {
       fixture = await createPlatformFixture(opts.name, migrations);
       topicPrefix = fixture.topicPrefix;
-      const env = {
-        DATABASE_URL: fixture.database.url,
-        KAFKA_BROKERS: kafkaBrokers.join(','),
-        TESSERA_TOPIC_PREFIX: topicPrefix,
-        ...common,
-      };
+      const env = fixture.env(common);
       for (const s of services) apps.push(await boot(loadConfig(s.kind, env), s.modules, s.projections));
     }
   } catch (err) {

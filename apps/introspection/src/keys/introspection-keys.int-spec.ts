@@ -17,7 +17,6 @@ import type { ProjectionRunner } from '@tessera/projections';
 import { createMetricsRegistry, noopLogger } from '@tessera/telemetry';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { StandaloneModule } from '../../../standalone/src/standalone.module';
-import { kafkaBrokers } from '../../../../test/support/infra';
 import { createPlatformFixture, type PlatformFixture } from '../../../../test/support/platform-fixture';
 import { SIGNING_KEY_SETTINGS } from '../../../token/src/keys/signing-key.settings';
 import { TokenSigner } from '../../../token/src/keys/token-signer';
@@ -84,14 +83,8 @@ async function startPair(mode: 'distributed' | 'standalone'): Promise<Pair> {
   ]);
   // Each service has its own KEK: neither could open the other's private keys.
   const keks = { token: randomBytes(32), introspection: randomBytes(32) };
-  const env = (kek: Buffer) => ({
-    DATABASE_URL: fixture.database.url,
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    TESSERA_KEK: kek.toString('base64'),
-    TESSERA_ADMIN_TOKEN: admin(),
-    TESSERA_TOPIC_PREFIX: fixture.topicPrefix,
-    TESSERA_ISSUER: ISSUER,
-  });
+  const env = (kek: Buffer) =>
+    fixture.env({ TESSERA_KEK: kek.toString('base64'), TESSERA_ADMIN_TOKEN: admin(), TESSERA_ISSUER: ISSUER });
   const apps: NestFastifyApplication[] = [];
   const close = async () => {
     for (const app of apps) await app.close();
