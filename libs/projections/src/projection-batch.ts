@@ -41,7 +41,7 @@ export function describePoison(poison: PoisonEvent): string {
  */
 export async function runProjectionBatch<S>(
   db: Database,
-  store: EventStore,
+  store: Pick<EventStore, 'readAll'>,
   projection: Projection<S>,
   batchSize: number,
 ): Promise<BatchResult> {

@@ -12,6 +12,7 @@ import { runProjectionBatch } from './projection-batch';
 import { ensureProjectionTables } from './projection-sql';
 import { projectionStatus, type ProjectionStatus } from './projection-status';
 import { rebuildProjection } from './rebuild-projection';
+import { RoundReads } from './round-reads';
 
 /** Options of the ProjectionRunner. */
 export interface ProjectionRunnerOptions {
@@ -47,6 +48,8 @@ export interface ProjectionRunnerOptions {
 
 const NOTIFY_CHANNEL = 'eventlog_appended';
 const MAX_BACKOFF_MS = 10_000;
+/** Dead letters the bus did not take (it was down) are published again after this long. */
+const DEAD_LETTER_RETRY_MS = 5_000;
 
 /**
  * Keeps read models up to date from the log (DESIGN §4): pulls events by
@@ -70,6 +73,8 @@ export class ProjectionRunner {
   private unlisten?: () => Promise<void>;
   private subscription?: Subscription;
   private lastLagAt = 0;
+  /** When the dead-letter outbox is next looked at without a new poison event (at start: the first round). */
+  private deadLettersDueAt = 0;
 
   constructor(private readonly opts: ProjectionRunnerOptions) {
     this.projections = opts.projections;
@@ -189,13 +194,18 @@ export class ProjectionRunner {
       let busy = false;
       let read = 0;
       try {
+        const reads = new RoundReads(this.opts.store);
+        let poisoned = false;
         for (const p of this.projections) {
           if (!this.running) break;
-          const result = await this.batch(p);
+          const result = await this.batch(p, reads);
           read += result.read;
+          poisoned ||= result.poisons.length > 0;
           if (result.read >= this.batchSize) busy = true;
         }
-        await this.publishPendingDeadLetters();
+        // The dead-letter outbox: at once after a poison event, else retried every DEAD_LETTER_RETRY_MS
+        // (seven queries a round when nothing is pending, which is almost always).
+        if (poisoned || Date.now() >= this.deadLettersDueAt) await this.publishPendingDeadLetters();
         if (!busy) await this.refreshLag(false);
         failures = 0;
       } catch (err) {
@@ -225,9 +235,9 @@ export class ProjectionRunner {
     }
   }
 
-  private async batch(p: Projection<unknown>) {
+  private async batch(p: Projection<unknown>, reads: Pick<EventStore, 'readAll'> = this.opts.store) {
     const startedAt = Date.now();
-    const result = await runProjectionBatch(this.opts.db, this.opts.store, p, this.batchSize);
+    const result = await runProjectionBatch(this.opts.db, reads, p, this.batchSize);
     const { tracer } = this.opts;
     if (tracer && result.events?.length) traceApplied(tracer, p, result.events, startedAt);
     for (const poison of result.poisons) {
@@ -245,6 +255,7 @@ export class ProjectionRunner {
   }
 
   private async publishPendingDeadLetters(): Promise<void> {
+    this.deadLettersDueAt = Date.now() + DEAD_LETTER_RETRY_MS;
     const { bus, deadLetterTopic, db } = this.opts;
     if (!bus || !deadLetterTopic) return;
     for (const p of this.projections) {
