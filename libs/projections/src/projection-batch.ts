@@ -1,4 +1,4 @@
-import type { Database, EventStore, LogCursor, RecordedEvent, Sql } from '@tessera/event-store';
+import type { Database, EventStore, LogCursor, RecordedEvent } from '@tessera/event-store';
 import { foldBatch, keyBatch, splitChanges, type PoisonEvent } from './batch-fold';
 import { advanceCheckpoint, readCheckpoint } from './checkpoint';
 import { recordDeadLetters } from './dead-letters';
@@ -45,40 +45,28 @@ export async function runProjectionBatch<S>(
   projection: Projection<S>,
   batchSize: number,
 ): Promise<BatchResult> {
-  return db.transaction((tx) => applyProjectionBatch(tx, store, projection, batchSize));
-}
-
-/**
- * The work of runProjectionBatch inside a transaction the caller runs: the
- * runner applies a whole round (every projection of the service) in one, so a
- * round costs one commit instead of one per projection.
- */
-export async function applyProjectionBatch<S>(
-  tx: Sql,
-  store: Pick<EventStore, 'readAll'>,
-  projection: Projection<S>,
-  batchSize: number,
-): Promise<BatchResult> {
   const table = new StateTable<S>(tablesOf(projection).live);
-  const checkpoint = await readCheckpoint(tx, projection, true);
-  if (!checkpoint) throw new Error(`projection ${projection.schema}.${projection.name} has no checkpoint row`);
-  if (checkpoint.version !== projection.version) {
-    return { read: 0, applied: 0, poisons: [], cursor: checkpoint.cursor, versionMismatch: checkpoint.version };
-  }
-  const events = await store.readAll(checkpoint.cursor, batchSize, tx);
-  if (events.length === 0) return { read: 0, applied: 0, poisons: [], cursor: checkpoint.cursor };
+  return db.transaction(async (tx) => {
+    const checkpoint = await readCheckpoint(tx, projection, true);
+    if (!checkpoint) throw new Error(`projection ${projection.schema}.${projection.name} has no checkpoint row`);
+    if (checkpoint.version !== projection.version) {
+      return { read: 0, applied: 0, poisons: [], cursor: checkpoint.cursor, versionMismatch: checkpoint.version };
+    }
+    const events = await store.readAll(checkpoint.cursor, batchSize, tx);
+    if (events.length === 0) return { read: 0, applied: 0, poisons: [], cursor: checkpoint.cursor };
 
-  const keyed = keyBatch(projection, events);
-  const current = await table.load(tx, keyed.keys);
-  const outcome = foldBatch(projection, keyed, current);
-  const { upserts, deletes } = splitChanges(outcome.changed);
-  await table.upsert(tx, upserts);
-  await table.delete(tx, deletes);
+    const keyed = keyBatch(projection, events);
+    const current = await table.load(tx, keyed.keys);
+    const outcome = foldBatch(projection, keyed, current);
+    const { upserts, deletes } = splitChanges(outcome.changed);
+    await table.upsert(tx, upserts);
+    await table.delete(tx, deletes);
 
-  const poisons = [...keyed.poisons, ...outcome.poisons].sort((a, b) => a.event.position - b.event.position);
-  await recordDeadLetters(tx, projection, poisons);
-  const cursor = cursorAfter(events[events.length - 1]);
-  await advanceCheckpoint(tx, projection, cursor, poisons.length > 0 ? describePoison(poisons[0]) : undefined);
-  const handled = events.filter((e) => projection.eventTypes.includes(e.type));
-  return { read: events.length, applied: outcome.applied, poisons, cursor, events: handled };
+    const poisons = [...keyed.poisons, ...outcome.poisons].sort((a, b) => a.event.position - b.event.position);
+    await recordDeadLetters(tx, projection, poisons);
+    const cursor = cursorAfter(events[events.length - 1]);
+    await advanceCheckpoint(tx, projection, cursor, poisons.length > 0 ? describePoison(poisons[0]) : undefined);
+    const handled = events.filter((e) => projection.eventTypes.includes(e.type));
+    return { read: events.length, applied: outcome.applied, poisons, cursor, events: handled };
+  });
 }

@@ -8,7 +8,7 @@ import { publishDeadLetters } from './dead-letters';
 import { projectionLagGauge } from './lag-gauge';
 import { noopLogger, recordBatchSpans, type Logger } from '@tessera/telemetry';
 import type { Projection } from './projection';
-import { applyProjectionBatch, type BatchResult, runProjectionBatch } from './projection-batch';
+import { runProjectionBatch } from './projection-batch';
 import { ensureProjectionTables } from './projection-sql';
 import { projectionStatus, type ProjectionStatus } from './projection-status';
 import { rebuildProjection } from './rebuild-projection';
@@ -194,8 +194,11 @@ export class ProjectionRunner {
       let busy = false;
       let read = 0;
       try {
+        const reads = new RoundReads(this.opts.store);
         let poisoned = false;
-        for (const result of await this.round()) {
+        for (const p of this.projections) {
+          if (!this.running) break;
+          const result = await this.batch(p, reads);
           read += result.read;
           poisoned ||= result.poisons.length > 0;
           if (result.read >= this.batchSize) busy = true;
@@ -232,33 +235,9 @@ export class ProjectionRunner {
     }
   }
 
-  /**
-   * One batch of every projection in ONE transaction: one commit per round, not one per projection
-   * (issue 6 benchmark: seven per round in the token service), and one log read shared by those at the
-   * same checkpoint. A failure rolls the whole round back; the next round does it again.
-   */
-  private async round(): Promise<BatchResult[]> {
-    if (this.projections.length === 0) return [];
-    const reads = new RoundReads(this.opts.store);
-    const applied = await this.opts.db.transaction(async (tx) => {
-      const out: { p: Projection<unknown>; result: BatchResult; startedAt: number }[] = [];
-      for (const p of this.projections) {
-        if (!this.running) break;
-        const startedAt = Date.now();
-        out.push({ p, result: await applyProjectionBatch(tx, reads, p, this.batchSize), startedAt });
-      }
-      return out;
-    });
-    return applied.map(({ p, result, startedAt }) => this.report(p, result, startedAt));
-  }
-
-  private async batch(p: Projection<unknown>) {
+  private async batch(p: Projection<unknown>, reads: Pick<EventStore, 'readAll'> = this.opts.store) {
     const startedAt = Date.now();
-    return this.report(p, await runProjectionBatch(this.opts.db, this.opts.store, p, this.batchSize), startedAt);
-  }
-
-  /** After a batch committed: its consumer spans and its poison events' log lines. */
-  private report(p: Projection<unknown>, result: BatchResult, startedAt: number): BatchResult {
+    const result = await runProjectionBatch(this.opts.db, reads, p, this.batchSize);
     const { tracer } = this.opts;
     if (tracer && result.events?.length) traceApplied(tracer, p, result.events, startedAt);
     for (const poison of result.poisons) {
