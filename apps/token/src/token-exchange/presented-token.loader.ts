@@ -66,7 +66,8 @@ export class PresentedTokenLoader {
       if (presented.type === JWT_TOKEN_TYPE && cached.state.format !== 'jwt') {
         throw new InvalidRequestError(`${param} is not a JWT`);
       }
-      return this.checkLive(cached, param, now);
+      this.refuseDead(cached.state, param, now);
+      return cached;
     }
     const loaded = await this.loadFromLog(presented, handle, looksJwt, param, now);
     // Phantom JWTs stand for another token (their handle is not the presented value's): not cached.
@@ -149,11 +150,6 @@ export class PresentedTokenLoader {
       familyGuard = { streamId, version: family.length };
     }
     return { handle, state, version, ...(familyGuard ? { familyGuard } : {}), claims };
-  }
-
-  private checkLive(token: LoadedToken, param: string, now: Date): LoadedToken {
-    this.refuseDead(token.state, param, now);
-    return token;
   }
 
   private refuseDead(state: AccessTokenState, param: string, now: Date): void {
