@@ -27,7 +27,9 @@ interface DecidedExchange {
   subject: LoadedToken;
   /** The subject stream's version the append expects (moves forward past sibling exchanges). */
   version: number;
-  access: MintedAccessToken & { scopes: readonly string[] };
+  access: MintedAccessToken;
+  /** The scopes the token carries (their cached definitions are forgotten when a guard fails). */
+  granted: readonly string[];
   /** The granted scopes' stream versions the minted token's required claims were taken from. */
   scopeGuards: readonly StreamGuard[];
   exchanged: TokenExchangedData;
@@ -88,7 +90,7 @@ export class TokenExchangeGrant implements Grant {
         if (attempt >= MAX_CONFLICT_ATTEMPTS) throw new InvalidRequestError('concurrent modification; retry');
         if (exchange.scopeGuards.some((g) => g.streamId === err.streamId)) {
           // A granted scope was redefined meanwhile: decide again from its definition in the log.
-          this.scopes.forget(exchange.access.scopes);
+          this.scopes.forget(exchange.granted);
           exchange = await this.decide(request, client, meta);
           continue;
         }
@@ -141,28 +143,31 @@ export class TokenExchangeGrant implements Grant {
       issuer: this.config.issuer,
       now: meta.now,
     });
-    const mint = async () => {
+    const mint = async (): Promise<{ access: MintedAccessToken; scopeGuards: StreamGuard[] }> => {
       const scopes = await this.scopes.getGuarded(decision.granted);
-      const access = await this.issuer.mint({
-        clientId: client.clientId,
-        format: 'jwt',
-        sub: subject.state.sub,
-        scopes: decision.granted,
-        scopeRequirements: scopes.requirements,
-        audience: [decision.audience],
-        claims: subject.claims,
-        act: decision.act,
-        parentHandle: subject.handle,
-        notAfter: decision.notAfter,
-        meta,
-      });
-      return { access: { ...access, scopes: decision.granted }, scopeGuards: scopes.guards };
+      try {
+        const access = await this.issuer.mint({
+          clientId: client.clientId,
+          format: 'jwt',
+          sub: subject.state.sub,
+          scopes: decision.granted,
+          scopeRequirements: scopes.requirements,
+          audience: [decision.audience],
+          claims: subject.claims,
+          act: decision.act,
+          parentHandle: subject.handle,
+          notAfter: decision.notAfter,
+          meta,
+        });
+        return { access, scopeGuards: scopes.guards };
+      } catch (err) {
+        // A required claim refused on a cached definition: look again in the log before answering.
+        if (!(err instanceof InvalidScopeError) || scopes.fresh) throw err;
+        this.scopes.forget(decision.granted);
+        return mint();
+      }
     };
-    const { access, scopeGuards } = await mint().catch((err: unknown) => {
-      if (!(err instanceof InvalidScopeError)) throw err;
-      this.scopes.forget(decision.granted);
-      return mint();
-    });
+    const { access, scopeGuards } = await mint();
     const exchanged: TokenExchangedData = {
       handle: access.handle,
       parentHandle: subject.handle,
@@ -176,7 +181,7 @@ export class TokenExchangeGrant implements Grant {
       exchangedAt: meta.now.toISOString(),
       expiresAt: String(access.event.data.expiresAt),
     };
-    return { subject, version: subject.version, access, scopeGuards, exchanged, meta };
+    return { subject, version: subject.version, access, granted: decision.granted, scopeGuards, exchanged, meta };
   }
 
   /** RFC 8693 §2.1: the actor token is the calling service's own live token; its `sub` is the new actor. */
