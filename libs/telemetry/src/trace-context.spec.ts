@@ -91,5 +91,14 @@ describe('trace context', () => {
     expect(span.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     expect(active).toBe(formatTraceparent(span.spanContext()));
     expect(trace.getSpan(context.active())).toBeUndefined();
+
+    // Without a traceparent (the propagator is skipped then) the request starts a trace of its own.
+    exporter.reset();
+    const bare = { method: 'GET', url: '/jwks', headers: {}, routeOptions: { url: '/jwks' } };
+    hooks.onRequest(bare, {}, () => undefined);
+    hooks.onResponse(bare, { statusCode: 200 }, () => undefined);
+    const [root] = exporter.getFinishedSpans();
+    expect(root.parentSpanContext).toBeUndefined();
+    expect(root.spanContext().traceId).not.toBe(TRACE);
   });
 });
