@@ -363,11 +363,10 @@ describe('authorization code flow in Chromium against the distributed services b
     const nginxPort = await freePort();
     const issuer = `http://localhost:${nginxPort}`;
     const gatewaySecret = newGatewaySecret();
-    const procs = services.map((s) =>
-      apps.start(
-        s,
-        fixture!.env({
-          PORT: String(ports[s]),
+    const procs = Object.values(
+      await apps.startReady(
+        ports,
+        fixture.env({
           TESSERA_KEK: KEK,
           TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
           TESSERA_ISSUER: issuer,
@@ -375,9 +374,6 @@ describe('authorization code flow in Chromium against the distributed services b
           TESSERA_LOG_LEVEL: 'warn',
         }),
       ),
-    );
-    await Promise.all(
-      services.map((s, i) => waitFor(procs[i], `http://127.0.0.1:${ports[s]}/health/ready`, (a) => a.status === 200)),
     );
     const unused = String(await freePort());
     const vars: GatewayVars = {

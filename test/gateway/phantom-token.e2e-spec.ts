@@ -257,19 +257,18 @@ describe('phantom token gateway, distributed (token + introspection on PostgreSQ
       freePort(),
     ]);
     const issuer = `http://127.0.0.1:${nginxPort}`;
-    const common = fixture.env({
-      TESSERA_KEK: KEK,
-      TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
-      TESSERA_ISSUER: issuer,
-      TESSERA_GATEWAY_SECRET: GATEWAY_SECRET,
-      TESSERA_LOG_LEVEL: 'warn',
-      OTEL_METRICS_EXPORTER: 'none',
-      OTEL_LOGS_EXPORTER: 'none',
-    });
-    const token = apps.start('token', { ...common, PORT: String(tokenPort) });
-    const introspection = apps.start('introspection', { ...common, PORT: String(introspectionPort) });
-    await waitFor(token, `http://127.0.0.1:${tokenPort}/health/ready`, (a) => a.status === 200);
-    await waitFor(introspection, `http://127.0.0.1:${introspectionPort}/health/ready`, (a) => a.status === 200);
+    const { token, introspection } = await apps.startReady(
+      { token: tokenPort, introspection: introspectionPort },
+      fixture.env({
+        TESSERA_KEK: KEK,
+        TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+        TESSERA_ISSUER: issuer,
+        TESSERA_GATEWAY_SECRET: GATEWAY_SECRET,
+        TESSERA_LOG_LEVEL: 'warn',
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+      }),
+    );
 
     // Services nobody runs here answer 502 through nginx; they are not on this path.
     const nowhere = `127.0.0.1:${unused}`;

@@ -138,6 +138,24 @@ export class SpawnedApps {
     return proc;
   }
 
+  /**
+   * Starts each app on its port with the same variables (`PORT` added per app) and waits until every one
+   * answers `/health/ready` with 200. Returns the processes by app (their output is the test's to check).
+   */
+  async startReady<A extends string>(
+    ports: Readonly<Record<A, number>>,
+    env: Record<string, string | undefined>,
+  ): Promise<Record<A, SpawnedProcess>> {
+    const entries = Object.entries(ports) as [A, number][];
+    const procs = entries.map(([app, port]) => [app, this.start(app, { ...env, PORT: String(port) })] as const);
+    await Promise.all(
+      procs.map(([, proc], i) =>
+        waitFor(proc, `http://127.0.0.1:${entries[i][1]}/health/ready`, (a) => a.status === 200),
+      ),
+    );
+    return Object.fromEntries(procs) as Record<A, SpawnedProcess>;
+  }
+
   async stopAll(graceMs = 5000): Promise<void> {
     await Promise.all(this.running.map((p) => p.stop(graceMs)));
   }

@@ -1,3 +1,5 @@
+import { InvalidClientError } from '@tessera/oauth';
+
 /** A registered confidential client as the int-specs hold it. */
 export interface TestClient {
   id: string;
@@ -8,6 +10,16 @@ export interface TestClient {
 export function basic(client: TestClient): { authorization: string } {
   const pair = `${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`;
   return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+/** The InvalidClientError (401 `invalid_client`) that `p` must reject with; anything else fails the test. */
+export async function invalidClient(p: Promise<unknown>): Promise<InvalidClientError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(InvalidClientError);
+  return err as InvalidClientError;
 }
 
 /** Polls `probe` until it returns a value (not undefined), or fails naming `what` after `ms`. */

@@ -1,4 +1,5 @@
 import { InvalidClientError, InvalidRequestError } from '@tessera/oauth';
+import { basic as basicAuth, invalidClient } from '../../../test/support/oauth-helpers';
 import type { ClientAssertionVerifier } from './client-assertion.verifier';
 import type { ClientDirectory } from './client.directory';
 import { ClientAuthenticator } from './client.authenticator';
@@ -35,16 +36,7 @@ const assertions = {
   },
 } as unknown as ClientAssertionVerifier;
 const auth = new ClientAuthenticator(directory, secrets, assertions);
-const basic = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}` });
-
-async function failure(p: Promise<unknown>): Promise<InvalidClientError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InvalidClientError);
-  return err as InvalidClientError;
-}
+const basic = (id: string, secret: string) => basicAuth({ id, secret });
 
 describe('ClientAuthenticator', () => {
   it('authenticates each method as registered', async () => {
@@ -56,20 +48,20 @@ describe('ClientAuthenticator', () => {
   });
 
   it('fails an unknown client and a wrong secret identically', async () => {
-    const unknown = await failure(auth.authenticate(basic('nobody', 'x'), {}));
-    const wrong = await failure(auth.authenticate(basic('basic1', 'x'), {}));
+    const unknown = await invalidClient(auth.authenticate(basic('nobody', 'x'), {}));
+    const wrong = await invalidClient(auth.authenticate(basic('basic1', 'x'), {}));
     expect(unknown.toJSON()).toEqual(wrong.toJSON());
     expect([unknown.basicChallenge, wrong.basicChallenge]).toEqual([true, true]);
-    const postUnknown = await failure(auth.authenticate({}, { client_id: 'nobody', client_secret: 'x' }));
+    const postUnknown = await invalidClient(auth.authenticate({}, { client_id: 'nobody', client_secret: 'x' }));
     expect(postUnknown.toJSON()).toEqual(unknown.toJSON());
     expect(postUnknown.basicChallenge).toBe(false);
   });
 
   it('refuses a method other than the registered one, even with the right secret', async () => {
-    await failure(auth.authenticate({}, { client_id: 'basic1', client_secret: 'secret-of-basic1' }));
-    await failure(auth.authenticate(basic('post1', 'secret-of-post1'), {}));
-    await failure(auth.authenticate({}, { client_id: 'basic1' }));
-    await failure(auth.authenticate({}, { client_id: 'public1', client_secret: 'anything' }));
+    await invalidClient(auth.authenticate({}, { client_id: 'basic1', client_secret: 'secret-of-basic1' }));
+    await invalidClient(auth.authenticate(basic('post1', 'secret-of-post1'), {}));
+    await invalidClient(auth.authenticate({}, { client_id: 'basic1' }));
+    await invalidClient(auth.authenticate({}, { client_id: 'public1', client_secret: 'anything' }));
   });
 
   it('refuses two methods at once with invalid_request', async () => {

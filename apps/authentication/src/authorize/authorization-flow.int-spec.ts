@@ -131,6 +131,24 @@ describe.each(['standalone', 'distributed'] as const)('authorization code flow: 
     return { requestId, posted, page };
   }
 
+  /** After signIn: continue → the consent page → allow `scope` → continue; returns the code at the redirect URI. */
+  async function consentToCode(
+    browser: Browser,
+    { requestId, posted }: { requestId: string; posted: { headers: Record<string, unknown> } },
+    scope: string[],
+  ): Promise<string> {
+    const toConsent = await browser.get(String(posted.headers.location));
+    const page = await browser.get(String(toConsent.headers.location));
+    const allowed = await browser.post('/consent', {
+      request: requestId,
+      csrf: csrfOf(page.body),
+      decision: 'allow',
+      scope,
+    });
+    const done = await browser.get(String(allowed.headers.location));
+    return new URL(String(done.headers.location)).searchParams.get('code')!;
+  }
+
   beforeAll(async () => {
     t = await startAuthorizationFlowTestApp(mode);
     const scope = await t.token.request({
@@ -261,17 +279,7 @@ describe.each(['standalone', 'distributed'] as const)('authorization code flow: 
     const erin = `erin.${mode}@example.com`;
     await createUser(erin, { [SCIM_CLAIMS_EXTENSION]: { account_nr: 'acct-erin' } });
     const browser = new Browser(t);
-    const { requestId, posted } = await signIn(browser, erin);
-    const toConsent = await browser.get(String(posted.headers.location));
-    const page = await browser.get(String(toConsent.headers.location));
-    const partial = await browser.post('/consent', {
-      request: requestId,
-      csrf: csrfOf(page.body),
-      decision: 'allow',
-      scope: ['openid', 'profile'],
-    });
-    const done = await browser.get(String(partial.headers.location));
-    const code = new URL(String(done.headers.location)).searchParams.get('code')!;
+    const code = await consentToCode(browser, await signIn(browser, erin), ['openid', 'profile']);
     const handle = b64url(createHash('sha256').update(code).digest());
     const issued = (await t.loggedEvents()).find((e) => e.streamId === `authcode-${handle}`)!;
     expect(issued.data.scope).toBe('openid profile');
@@ -304,21 +312,12 @@ describe.each(['standalone', 'distributed'] as const)('authorization code flow: 
     const frankId = await createUser(frank, { emails: [{ value: frank, primary: true }] });
     const { verifier, challenge } = pkce();
     const browser = new Browser(t);
-    const { requestId, posted } = await signIn(
+    const signedIn = await signIn(
       browser,
       frank,
       authorizeUrl({ code_challenge: challenge, scope: 'openid email', state: 'st-f' }),
     );
-    const toConsent = await browser.get(String(posted.headers.location));
-    const page = await browser.get(String(toConsent.headers.location));
-    const allowed = await browser.post('/consent', {
-      request: requestId,
-      csrf: csrfOf(page.body),
-      decision: 'allow',
-      scope: ['openid', 'email'],
-    });
-    const done = await browser.get(String(allowed.headers.location));
-    const code = new URL(String(done.headers.location)).searchParams.get('code')!;
+    const code = await consentToCode(browser, signedIn, ['openid', 'email']);
 
     const token = await t.token.request({
       method: 'POST',

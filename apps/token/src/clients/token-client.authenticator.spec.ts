@@ -1,7 +1,8 @@
 import { ClientAuthenticator, type ClientAssertionVerifier, ClientDirectory, hashSecret } from '@tessera/clients';
 import { ClientEvents } from '@tessera/contracts';
 import type { EventStore, RecordedEvent } from '@tessera/event-store';
-import { InvalidClientError, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@tessera/oauth';
+import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@tessera/oauth';
+import { basic as basicAuth, invalidClient } from '../../../../test/support/oauth-helpers';
 import type { ClientSecretRow, ClientSecretStore } from './client-secret.store';
 import { MAX_CACHED_CLIENTS, TokenClientAuthenticator } from './token-client.authenticator';
 
@@ -52,16 +53,7 @@ function world() {
   return { auth, reads, register, rotate, remove, store, append };
 }
 
-const basic = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}` });
-
-async function refused(p: Promise<unknown>): Promise<InvalidClientError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InvalidClientError);
-  return err as InvalidClientError;
-}
+const basic = (id: string, secret: string) => basicAuth({ id, secret });
 
 describe('TokenClientAuthenticator', () => {
   it('guards a private_key_jwt client too: its stream at the version the assertion was checked against', async () => {
@@ -108,7 +100,7 @@ describe('TokenClientAuthenticator', () => {
     // The cache still holds the old hash: the refusal is re-checked against the database.
     const now = await w.auth.authenticate(basic('c1', 'new'), {});
     expect(now).toMatchObject({ cached: false, guard: { version: 2 } });
-    await refused(w.auth.authenticate(basic('c1', 'old'), {}));
+    await invalidClient(w.auth.authenticate(basic('c1', 'old'), {}));
   });
 
   it('a client rotated after it was cached gets a guard the append will fail on (version moved)', async () => {
@@ -121,7 +113,7 @@ describe('TokenClientAuthenticator', () => {
     expect(stale).toMatchObject({ cached: true, guard: { streamId: 'client-c1', version: 1 } });
     // The endpoint then forgets the entry, and the fresh read refuses.
     w.auth.forget('c1');
-    await refused(w.auth.authenticate(basic('c1', 'old'), {}));
+    await invalidClient(w.auth.authenticate(basic('c1', 'old'), {}));
   });
 
   it('a deleted client is refused at once (re-read on the next request, never cached as a failure)', async () => {
@@ -134,15 +126,15 @@ describe('TokenClientAuthenticator', () => {
     const cached = await w.auth.authenticate(basic('c1', 's1'), {});
     expect(cached.guard).toEqual({ streamId: 'client-c1', version: 1 });
     w.auth.forget('c1');
-    await refused(w.auth.authenticate(basic('c1', 's1'), {}));
+    await invalidClient(w.auth.authenticate(basic('c1', 's1'), {}));
     const before = { ...w.reads };
-    await refused(w.auth.authenticate(basic('c1', 's1'), {}));
+    await invalidClient(w.auth.authenticate(basic('c1', 's1'), {}));
     expect(w.reads).toEqual({ streams: before.streams + 1, rows: before.rows + 1 });
   });
 
   it('a just-registered client works at once, after a failure for its id (failures are not cached)', async () => {
     const w = world();
-    await refused(w.auth.authenticate(basic('c2', 's2'), {}));
+    await invalidClient(w.auth.authenticate(basic('c2', 's2'), {}));
     w.register('c2', 's2');
     expect((await w.auth.authenticate(basic('c2', 's2'), {})).client.clientId).toBe('c2');
   });
@@ -150,9 +142,9 @@ describe('TokenClientAuthenticator', () => {
   it('fails an unknown client and a wrong secret identically, with the same reads', async () => {
     const w = world();
     w.register('c1', 's1');
-    const unknown = await refused(w.auth.authenticate(basic('nobody', 'x'), {}));
+    const unknown = await invalidClient(w.auth.authenticate(basic('nobody', 'x'), {}));
     expect(w.reads).toEqual({ streams: 1, rows: 1 });
-    const wrong = await refused(w.auth.authenticate(basic('c1', 'x'), {}));
+    const wrong = await invalidClient(w.auth.authenticate(basic('c1', 'x'), {}));
     expect(w.reads).toEqual({ streams: 2, rows: 2 });
     expect(unknown.message).toBe(wrong.message);
     expect(unknown.basicChallenge).toBe(wrong.basicChallenge);
@@ -163,9 +155,9 @@ describe('TokenClientAuthenticator', () => {
     w.register('pub', null, 'none');
     w.register('c1', 's1');
     expect((await w.auth.authenticate({}, { client_id: 'pub' })).client.clientId).toBe('pub');
-    await refused(w.auth.authenticate(basic('pub', 'anything'), {}));
-    await refused(w.auth.authenticate({}, { client_id: 'c1', client_secret: 's1' }));
-    await refused(w.auth.authenticate({}, { client_id: 'c1' }));
+    await invalidClient(w.auth.authenticate(basic('pub', 'anything'), {}));
+    await invalidClient(w.auth.authenticate({}, { client_id: 'c1', client_secret: 's1' }));
+    await invalidClient(w.auth.authenticate({}, { client_id: 'c1' }));
   });
 
   it('keeps at most MAX_CACHED_CLIENTS entries', async () => {

@@ -84,6 +84,25 @@ describe.each(['distributed', 'standalone'] as const)('token exchange (%s)', (mo
     return [String(first.json().access_token), String(second.json().access_token)];
   }
 
+  /** The revocation of `root` in the log is ONE event listing `descendants`; each descendant's own stream says why. */
+  async function expectOneCascade(root: string, descendants: readonly string[]): Promise<void> {
+    const log = await app.loggedEvents();
+    const rootRevocation = log.filter((e) => e.type === TokenEvents.accessTokenRevoked && e.data.handle === root);
+    expect(rootRevocation).toHaveLength(1);
+    expect([...(rootRevocation[0].data.descendantHandles as string[])].sort()).toEqual([...descendants].sort());
+    for (const handle of descendants) {
+      const own = log.filter((e) => e.type === TokenEvents.accessTokenRevoked && e.data.handle === handle);
+      expect(own.map((e) => e.data.reason)).toEqual(['ancestor_revoked']);
+    }
+  }
+  /** The first `iam.revocations` message naming `handle`. */
+  const revocationMessage = (handle: string) =>
+    until(
+      () => received.find((m) => (m.data as { handles: string[] }).handles.includes(handle)),
+      30_000,
+      'the revocation message',
+    );
+
   beforeAll(async () => {
     app = await startTokenTestApp(mode);
     consumerBus = mode === 'distributed' ? new KafkaBus({ brokers: kafkaBrokers, clientId: 'int-exchange' }) : app.bus;
@@ -195,22 +214,9 @@ describe.each(['distributed', 'standalone'] as const)('token exchange (%s)', (mo
     expect(res.status).toBe(200);
 
     const cascade = [handleOf(root), handleOf(first), handleOf(second)];
-    const log = await app.loggedEvents();
-    const rootRevocation = log.filter(
-      (e) => e.type === TokenEvents.accessTokenRevoked && e.data.handle === handleOf(root),
-    );
-    expect(rootRevocation).toHaveLength(1);
-    expect([...(rootRevocation[0].data.descendantHandles as string[])].sort()).toEqual(cascade.slice(1).sort());
-    for (const handle of cascade.slice(1)) {
-      const own = log.filter((e) => e.type === TokenEvents.accessTokenRevoked && e.data.handle === handle);
-      expect(own.map((e) => e.data.reason)).toEqual(['ancestor_revoked']);
-    }
+    await expectOneCascade(handleOf(root), cascade.slice(1));
 
-    const message = await until(
-      () => received.find((m) => (m.data as { handles: string[] }).handles.includes(handleOf(second))),
-      30_000,
-      'the revocation message',
-    );
+    const message = await revocationMessage(handleOf(second));
     expect([...(message.data as { handles: string[] }).handles].sort()).toEqual([...cascade].sort());
     await new Promise((r) => setTimeout(r, 500));
     expect(
@@ -239,21 +245,8 @@ describe.each(['distributed', 'standalone'] as const)('token exchange (%s)', (mo
 
     const res = await app.form('/oauth/revoke', { token: root }, basic(a));
     expect(res.status).toBe(200);
-    const log = await app.loggedEvents();
-    const rootRevocation = log.filter(
-      (e) => e.type === TokenEvents.accessTokenRevoked && e.data.handle === handleOf(root),
-    );
-    expect(rootRevocation).toHaveLength(1);
-    expect([...(rootRevocation[0].data.descendantHandles as string[])].sort()).toEqual([...children].sort());
-    for (const handle of children) {
-      const own = log.filter((e) => e.type === TokenEvents.accessTokenRevoked && e.data.handle === handle);
-      expect(own.map((e) => e.data.reason)).toEqual(['ancestor_revoked']);
-    }
-    const message = await until(
-      () => received.find((m) => (m.data as { handles: string[] }).handles.includes(handleOf(root))),
-      30_000,
-      'the revocation message',
-    );
+    await expectOneCascade(handleOf(root), children);
+    const message = await revocationMessage(handleOf(root));
     expect([...(message.data as { handles: string[] }).handles].sort()).toEqual([handleOf(root), ...children].sort());
     const again = await exchange(b, { subject_token: root, audience: AUD_C });
     expect(again.status).toBe(400);
@@ -297,11 +290,7 @@ describe.each(['distributed', 'standalone'] as const)('token exchange (%s)', (mo
       [handleOf(first), handleOf(second)].sort(),
     );
     expect(cascade.data).toMatchObject({ reason: 'ancestor_revoked', cause: 'refresh_token_reuse' });
-    const message = await until(
-      () => received.find((m) => (m.data as { handles: string[] }).handles.includes(handleOf(second))),
-      30_000,
-      'the lineage revocation message',
-    );
+    const message = await revocationMessage(handleOf(second));
     expect([...(message.data as { handles: string[] }).handles].sort()).toEqual(
       [handleOf(first), handleOf(second)].sort(),
     );
