@@ -146,8 +146,9 @@ start_kafka() {
     # A KRaft cluster id is 16 random bytes, base64url without padding (what `random-uuid` prints).
     local cluster_id
     cluster_id="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(16).toString("base64url"))')"
+    # --cluster-id=<id> as one argument: an id beginning with '-' (1 in 64) would otherwise read as an option.
     java "${java_opts[@]}" -cp "$classpath" kafka.tools.StorageTool format \
-      -t "$cluster_id" -c "$properties" --ignore-formatted >"$kafka_dir/format.log" 2>&1 ||
+      "--cluster-id=$cluster_id" -c "$properties" --ignore-formatted >"$kafka_dir/format.log" 2>&1 ||
       fail "formatting the Kafka storage failed; see $kafka_dir/format.log"
   fi
 

@@ -57,8 +57,8 @@ export class PrivateKafkaBroker {
           CLASSPATH,
           'kafka.tools.StorageTool',
           'format',
-          '-t',
-          clusterId,
+          // One argument with `=`: a base64url id may begin with '-', which would read as an option.
+          `--cluster-id=${clusterId}`,
           '-c',
           properties,
           '--ignore-formatted',
