@@ -71,6 +71,17 @@ describe.each(['distributed', 'standalone'] as const)('token exchange (%s)', (mo
     expect(res.status).toBe(200);
     return String(res.json().access_token);
   };
+  /** A user's access token with a refresh family (as the authorization code grant issues it), issued to A. */
+  const userTokenWithFamily = () =>
+    app.get<TokenIssuer>(TokenIssuer).issue({
+      clientId: a.id,
+      format: 'reference',
+      sub: `user-${uniqueSuffix()}`,
+      scopes: ['billing', 'ledger'],
+      audience: [app.issuer],
+      refreshToken: true,
+      meta: { now: new Date(), actor: 'user:test' },
+    });
   /** A's token → B for C → C for D. */
   async function twoHops(root: string): Promise<[string, string]> {
     const first = await exchange(b, { subject_token: root, audience: AUD_C });
@@ -254,15 +265,7 @@ describe.each(['distributed', 'standalone'] as const)('token exchange (%s)', (mo
   });
 
   it('refresh token reuse revokes the family and, after it, the tokens exchanged from its access tokens', async () => {
-    const family = await app.get<TokenIssuer>(TokenIssuer).issue({
-      clientId: a.id,
-      format: 'reference',
-      sub: `user-${uniqueSuffix()}`,
-      scopes: ['billing', 'ledger'],
-      audience: [app.issuer],
-      refreshToken: true,
-      meta: { now: new Date(), actor: 'user:test' },
-    });
+    const family = await userTokenWithFamily();
     const [first, second] = await twoHops(family.access_token);
     // Reuse detection (RFC 9700 §4.14.2) through the refresh families service: A is not registered for refresh_token.
     const families = app.get<RefreshFamilies>(RefreshFamilies);
@@ -302,15 +305,7 @@ describe.each(['distributed', 'standalone'] as const)('token exchange (%s)', (mo
     // The family's revocation writes each live token's stream (family_revoked), the exchange writes its
     // subject's: one of the two appends at that stream version loses and retries (no write skew on guards).
     for (let i = 0; i < 30; i++) {
-      const family = await app.get<TokenIssuer>(TokenIssuer).issue({
-        clientId: a.id,
-        format: 'reference',
-        sub: `user-${uniqueSuffix()}`,
-        scopes: ['billing', 'ledger'],
-        audience: [app.issuer],
-        refreshToken: true,
-        meta: { now: new Date(), actor: 'user:test' },
-      });
+      const family = await userTokenWithFamily();
       const [exchanged, revoked] = await Promise.all([
         exchange(b, { subject_token: family.access_token, audience: AUD_C }),
         app.form('/oauth/revoke', { token: family.refresh_token! }, basic(a)),
